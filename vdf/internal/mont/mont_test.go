@@ -1,0 +1,148 @@
+package mont
+
+import (
+	"math/big"
+	"math/rand/v2"
+	"testing"
+)
+
+// rsa2048 is only a convenient 2048-bit odd modulus for these tests.
+var testN, _ = new(big.Int).SetString("25195908475657893448616113620580640829412880087917706806301648553700185402911296357006017015659624396209478549542924486099296212580958893745052548716131573622620232627002040474315447081848697924946282651213066124960006542305212926201432049005622880640227299898386208659290437154587227829651216023489063102766843880004418413307963416124436963148519513512127287939051963287546489934604916584908136929706658908125163373302126406286009700637848447096826300024813898919418484802119808149193224513958649005860463082302566016818566823440779497808521823226240120811206962622342398848888373546498014999937346327706005706700557", 10)
+
+// testValues returns edge values and random values below n.
+func testValues(n *big.Int, count int) []*big.Int {
+	one := big.NewInt(1)
+	vals := []*big.Int{
+		big.NewInt(0), big.NewInt(1), big.NewInt(2),
+		new(big.Int).Sub(n, one),
+		new(big.Int).Sub(n, big.NewInt(2)),
+		new(big.Int).Rsh(n, 1),
+		new(big.Int).Sub(new(big.Int).Lsh(one, 2047), one),
+		new(big.Int).Lsh(one, 2047),
+		new(big.Int).Sub(new(big.Int).Lsh(one, 1024), one),
+	}
+	r := rand.New(rand.NewPCG(1, 2))
+	for range count {
+		b := make([]byte, 256)
+		for i := range b {
+			b[i] = byte(r.Uint32())
+		}
+		// a spread of sizes, and some all-ones words to stress carries
+		v := new(big.Int).SetBytes(b[r.IntN(200):])
+		if r.IntN(4) == 0 {
+			v.Or(v, new(big.Int).Sub(new(big.Int).Lsh(one, uint(r.IntN(2047))), one))
+		}
+		vals = append(vals, v.Mod(v, n))
+	}
+	return vals
+}
+
+func moduli(t *testing.T) []*Modulus {
+	t.Helper()
+	one := big.NewInt(1)
+	ns := []*big.Int{
+		testN,
+		new(big.Int).Sub(new(big.Int).Lsh(one, 2048), one),             // all ones
+		new(big.Int).Add(new(big.Int).Lsh(one, 2047), one),             // 2^2047+1
+		new(big.Int).Sub(new(big.Int).Lsh(one, 2048), big.NewInt(159)), // near R
+	}
+	var ms []*Modulus
+	for _, n := range ns {
+		m, err := NewModulus(n)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ms = append(ms, m)
+	}
+	return ms
+}
+
+// TestAgainstBig checks the Montgomery routines against plain math/big
+// arithmetic, the reference: mont(x)·mont(y) must represent x·y mod N.
+func TestAgainstBig(t *testing.T) {
+	for _, m := range moduli(t) {
+		n := m.N()
+		vals := testValues(n, 60)
+		for i, x := range vals {
+			y := vals[(i*7+3)%len(vals)]
+			xm, ym := m.ToMont(x), m.ToMont(y)
+			if got := m.FromMont(&xm); got.Cmp(x) != 0 {
+				t.Fatalf("round trip of %x gave %x", x, got)
+			}
+			var z Nat
+			m.Mul(&z, &xm, &ym)
+			want := new(big.Int).Mul(x, y)
+			want.Mod(want, n)
+			if got := m.FromMont(&z); got.Cmp(want) != 0 {
+				t.Fatalf("Mul(%x, %x) = %x, want %x", x, y, got, want)
+			}
+			m.Sqr(&z, &xm)
+			want.Mul(x, x).Mod(want, n)
+			if got := m.FromMont(&z); got.Cmp(want) != 0 {
+				t.Fatalf("Sqr(%x) = %x, want %x", x, got, want)
+			}
+			var g Nat
+			sqrGeneric(&g, &xm, m)
+			if g != z {
+				t.Fatalf("Sqr and sqrGeneric disagree on %x", x)
+			}
+			for _, k := range []uint64{0, 2, 5, 64} {
+				m.SqrN(&z, &xm, k)
+				e := new(big.Int).Lsh(big.NewInt(1), uint(k))
+				want.Exp(x, e, n)
+				if got := m.FromMont(&z); got.Cmp(want) != 0 {
+					t.Fatalf("SqrN(%x, %d) = %x, want %x", x, k, got, want)
+				}
+			}
+			// aliasing
+			z = xm
+			m.Mul(&z, &z, &z)
+			m.Sqr(&xm, &xm)
+			if z != xm {
+				t.Fatalf("aliased Mul and Sqr disagree on %x", x)
+			}
+		}
+	}
+}
+
+func TestNewModulusRejects(t *testing.T) {
+	one := big.NewInt(1)
+	for _, n := range []*big.Int{
+		big.NewInt(0), big.NewInt(-7), new(big.Int).Lsh(one, 2047),
+		new(big.Int).Lsh(one, 2048), new(big.Int).Add(new(big.Int).Lsh(one, 2048), one),
+		new(big.Int).Sub(new(big.Int).Lsh(one, 2047), one),
+	} {
+		if _, err := NewModulus(n); err != ErrModulus {
+			t.Errorf("NewModulus(%x) = %v, want ErrModulus", n, err)
+		}
+	}
+}
+
+func BenchmarkSqr(b *testing.B) {
+	m, _ := NewModulus(testN)
+	x := m.ToMont(big.NewInt(3))
+	b.Run("mont", func(b *testing.B) {
+		for b.Loop() {
+			m.Sqr(&x, &x)
+		}
+	})
+	b.Run("generic", func(b *testing.B) {
+		for b.Loop() {
+			sqrGeneric(&x, &x, m)
+		}
+	})
+	b.Run("mul", func(b *testing.B) {
+		for b.Loop() {
+			m.Mul(&x, &x, &x)
+		}
+	})
+}
+
+func BenchmarkSqrN(b *testing.B) {
+	m, _ := NewModulus(testN)
+	x := m.ToMont(big.NewInt(3))
+	for b.Loop() {
+		m.SqrN(&x, &x, 1000)
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/1000, "ns/sqr")
+}

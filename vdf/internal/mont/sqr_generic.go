@@ -1,0 +1,5 @@
+//go:build !amd64 || purego
+
+package mont
+
+func sqrN(z, x *Nat, k uint64, m *Modulus) { sqrNGeneric(z, x, k, m) }
