@@ -13,6 +13,8 @@
 //	C. 32 rows of Montgomery reduction t += q·N·2^(64i) (1024 products),
 //	   then one conditional subtraction of N.
 //
+// mulADX, the general product, is pass A on all 1024 products, then pass C.
+//
 // Run: go run gen_amd64.go
 package main
 
@@ -42,6 +44,7 @@ const (
 	rTop  = "R12" // carry word above t in pass C
 	rZero = "R13"
 	rLo   = "CX"
+	rY    = "R10" // second factor of mulADX (the squaring count of sqrNADX)
 )
 
 var hi = [2]string{"AX", "BX"}
@@ -120,6 +123,35 @@ func main() {
 		p("MOVQ BX, %s", mem(rT, 2*i+1))
 	}
 
+	reduceAndStore("next")
+	label("next")
+	p("MOVQ %s, %s", rZ, rX)
+	p("DECQ %s", rK)
+	p("JNZ loop")
+	p("RET")
+
+	fmt.Fprintln(&buf)
+	fmt.Fprintln(&buf, "// func cpuid(leaf, sub uint32) (a, b, c, d uint32)")
+	fmt.Fprintln(&buf, "TEXT ·cpuid(SB), NOSPLIT, $0-24")
+	p("MOVL leaf+0(FP), AX")
+	p("MOVL sub+4(FP), CX")
+	p("CPUID")
+	p("MOVL AX, a+8(FP)")
+	p("MOVL BX, b+12(FP)")
+	p("MOVL CX, c+16(FP)")
+	p("MOVL DX, d+20(FP)")
+	p("RET")
+
+	mulADX()
+
+	if err := os.WriteFile("sqr_amd64.s", buf.Bytes(), 0o644); err != nil {
+		log.Fatal(err)
+	}
+}
+
+// reduceAndStore emits pass C on t, leaving the reduced result in z, and
+// jumps to (or falls through to) done.
+func reduceAndStore(done string) {
 	comment("C. Montgomery reduction")
 	p("XORQ %s, %s", rTop, rTop)
 	for i := 0; i < limbs; i++ {
@@ -159,30 +191,49 @@ func main() {
 		p("MOVQ %s, %s", rLo, mem(rZ, j))
 	}
 	p("SBBQ $0, %s", rTop)
-	p("JNS next")
+	p("JNS %s", done)
 	for j := 0; j < limbs; j++ {
 		p("MOVQ %s, %s", mem(rT, limbs+j), rLo)
 		p("MOVQ %s, %s", rLo, mem(rZ, j))
 	}
-	label("next")
-	p("MOVQ %s, %s", rZ, rX)
-	p("DECQ %s", rK)
-	p("JNZ loop")
-	p("RET")
+}
 
+// mulADX emits z = x·y/R mod N: the full schoolbook product (1024 products)
+// followed by pass C.
+func mulADX() {
 	fmt.Fprintln(&buf)
-	fmt.Fprintln(&buf, "// func cpuid(leaf, sub uint32) (a, b, c, d uint32)")
-	fmt.Fprintln(&buf, "TEXT ·cpuid(SB), NOSPLIT, $0-24")
-	p("MOVL leaf+0(FP), AX")
-	p("MOVL sub+4(FP), CX")
-	p("CPUID")
-	p("MOVL AX, a+8(FP)")
-	p("MOVL BX, b+12(FP)")
-	p("MOVL CX, c+16(FP)")
-	p("MOVL DX, d+20(FP)")
-	p("RET")
-
-	if err := os.WriteFile("sqr_amd64.s", buf.Bytes(), 0o644); err != nil {
-		log.Fatal(err)
+	fmt.Fprintln(&buf, "// func mulADX(z, x, y, n *Nat, n0inv uint64, t *[2 * Limbs]uint64)")
+	fmt.Fprintln(&buf, "// Requires: ADX, BMI2")
+	fmt.Fprintln(&buf, "TEXT ·mulADX(SB), NOSPLIT, $0-48")
+	p("MOVQ z+0(FP), %s", rZ)
+	p("MOVQ x+8(FP), %s", rX)
+	p("MOVQ y+16(FP), %s", rY)
+	p("MOVQ n+24(FP), %s", rN)
+	p("MOVQ n0inv+32(FP), %s", rInv)
+	p("MOVQ t+40(FP), %s", rT)
+	for i := 0; i < limbs; i++ {
+		comment(fmt.Sprintf("product row %d", i))
+		p("XORQ %s, %s", rZero, rZero)
+		p("MOVQ %s, DX", mem(rY, i))
+		for j := 0; j < limbs; j++ {
+			h := hi[j&1]
+			p("MULXQ %s, %s, %s", mem(rX, j), rLo, h)
+			if j > 0 {
+				p("ADCXQ %s, %s", hi[(j-1)&1], rLo)
+			}
+			if i > 0 {
+				p("ADOXQ %s, %s", mem(rT, i+j), rLo)
+			}
+			p("MOVQ %s, %s", rLo, mem(rT, i+j))
+		}
+		h := hi[(limbs-1)&1]
+		p("ADCXQ %s, %s", rZero, h)
+		if i > 0 {
+			p("ADOXQ %s, %s", rZero, h)
+		}
+		p("MOVQ %s, %s", h, mem(rT, i+limbs))
 	}
+	reduceAndStore("mulDone")
+	label("mulDone")
+	p("RET")
 }

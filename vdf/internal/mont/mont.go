@@ -98,7 +98,7 @@ func toBig(x *Nat) *big.Int {
 }
 
 // Mul sets z = x·y/R mod N. z may alias x or y.
-func (m *Modulus) Mul(z, x, y *Nat) { mulGeneric(z, x, y, m) }
+func (m *Modulus) Mul(z, x, y *Nat) { mul(z, x, y, m) }
 
 // Sqr sets z = x²/R mod N. z may alias x.
 func (m *Modulus) Sqr(z, x *Nat) { sqrN(z, x, 1, m) }

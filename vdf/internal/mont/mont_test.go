@@ -86,6 +86,11 @@ func TestAgainstBig(t *testing.T) {
 			if g != z {
 				t.Fatalf("Sqr and sqrGeneric disagree on %x", x)
 			}
+			m.Mul(&z, &xm, &ym)
+			mulGeneric(&g, &xm, &ym, m)
+			if g != z {
+				t.Fatalf("Mul and mulGeneric disagree on %x, %x", x, y)
+			}
 			for _, k := range []uint64{0, 2, 5, 64} {
 				m.SqrN(&z, &xm, k)
 				e := new(big.Int).Lsh(big.NewInt(1), uint(k))

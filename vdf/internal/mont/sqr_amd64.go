@@ -28,3 +28,15 @@ func sqrN(z, x *Nat, k uint64, m *Modulus) {
 	var t [2 * Limbs]uint64
 	sqrNADX(z, x, &m.n, m.n0inv, k, &t)
 }
+
+//go:noescape
+func mulADX(z, x, y, n *Nat, n0inv uint64, t *[2 * Limbs]uint64)
+
+func mul(z, x, y *Nat, m *Modulus) {
+	if !hasADX {
+		mulGeneric(z, x, y, m)
+		return
+	}
+	var t [2 * Limbs]uint64
+	mulADX(z, x, y, &m.n, m.n0inv, &t)
+}
