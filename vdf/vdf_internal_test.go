@@ -1,0 +1,60 @@
+package vdf
+
+import (
+	"fmt"
+	"math/big"
+	"testing"
+)
+
+// TestProveAgainstReference checks the checkpointed proof against the
+// definition π = x^⌊2^T/ℓ⌋, computed with math/big, across plans with
+// several κ and γ, including T not a multiple of κ.
+func TestProveAgainstReference(t *testing.T) {
+	x := HashToElement([]byte("reference"))
+	for _, tc := range []struct{ t, kappa, gamma uint64 }{
+		{256, 1, 1}, {257, 3, 2}, {1000, 4, 1}, {1000, 5, 7}, {1023, 10, 3}, {2048, 8, 16}, {3001, 16, 1},
+	} {
+		t.Run(fmt.Sprintf("T=%d,k=%d,g=%d", tc.t, tc.kappa, tc.gamma), func(t *testing.T) {
+			n := tc.t / tc.kappa
+			plan := proofPlan{kappa: tc.kappa, gamma: tc.gamma, digits: n, checkpoints: (n + tc.gamma - 1) / tc.gamma}
+			cur, cps, err := squareAndCheckpoint(t.Context(), x, tc.t, plan)
+			if err != nil {
+				t.Fatal(err)
+			}
+			yv := modN.FromMont(&cur)
+			want := new(big.Int).Exp(&x.v, new(big.Int).Lsh(big.NewInt(1), uint(tc.t)), nBig)
+			if yv.Cmp(want) != 0 {
+				t.Fatal("y differs from x^(2^T)")
+			}
+			y, err := canonical(yv)
+			if err != nil {
+				t.Fatal(err)
+			}
+			ell := challenge(x, y, tc.t)
+			pim := plan.prove(cps, tc.t, ell)
+			q := new(big.Int).Quo(new(big.Int).Lsh(big.NewInt(1), uint(tc.t)), ell)
+			wantPi := new(big.Int).Exp(&x.v, q, nBig)
+			if got := modN.FromMont(&pim); got.Cmp(wantPi) != 0 {
+				t.Fatalf("π differs from x^⌊2^T/ℓ⌋")
+			}
+			pi, err := canonical(wantPi)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := Verify(x, y, tc.t, &Proof{pi: *pi}); err != nil {
+				t.Fatal(err)
+			}
+		})
+	}
+}
+
+func TestPlan(t *testing.T) {
+	for _, T := range []uint64{256, 1000, 1 << 20, 1 << 26, 1 << 30, 5e9, MaxDelay} {
+		p := newProofPlan(T)
+		if p.checkpoints > maxCheckpoints || p.kappa == 0 || p.kappa > maxKappa {
+			t.Errorf("T=%d: plan %+v out of bounds", T, p)
+		}
+		cost := float64(p.digits+p.gamma<<(p.kappa+1)) / float64(T)
+		t.Logf("T=%d: κ=%d γ=%d checkpoints=%d multiplications/T=%.3f", T, p.kappa, p.gamma, p.checkpoints, cost)
+	}
+}
