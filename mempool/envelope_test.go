@@ -201,4 +201,3 @@ func FuzzDecode(f *testing.F) {
 		_ = e.VerifySignature()
 	})
 }
-
