@@ -72,6 +72,9 @@ func TestPoolNonceWindow(t *testing.T) {
 			t.Errorf("nonce %d: got %v, want %v", tc.nonce, err, tc.want)
 		}
 	}
+	if got := p.PendingNonce(crypto.PubkeyToAddress(key.PublicKey), 5); got != 6 {
+		t.Errorf("pending nonce %d, want 6 (the first gap)", got)
+	}
 }
 
 func TestPoolReplaceByFee(t *testing.T) {

@@ -222,6 +222,19 @@ func (p *Pool) Remove(hashes ...Hash) {
 	}
 }
 
+// PendingNonce returns the nonce a sender's next new envelope should
+// carry: the first nonce from next (the on-chain next nonce) up that has
+// no pending envelope.
+func (p *Pool) PendingNonce(sender common.Address, next uint64) uint64 {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	pending := p.bySender[sender]
+	for pending[next] != nil {
+		next++
+	}
+	return next
+}
+
 // Len returns the number of pending envelopes.
 func (p *Pool) Len() int {
 	p.mu.Lock()
