@@ -43,19 +43,6 @@ func mulG1(p *bls12381.G1Affine, s *fr.Element) bls12381.G1Affine {
 	return out
 }
 
-// combineG1 returns Σ scalars[i]·points[i] on the calling goroutine. Callers
-// parallelise across independent combinations instead.
-func combineG1(points []bls12381.G1Affine, scalars []fr.Element) bls12381.G1Affine {
-	var acc bls12381.G1Jac
-	if _, err := acc.MultiExp(points, scalars, ecc.MultiExpConfig{NbTasks: 1}); err != nil {
-		// MultiExp fails only on mismatched lengths, which callers exclude.
-		panic("threshold: " + err.Error())
-	}
-	var out bls12381.G1Affine
-	out.FromJacobian(&acc)
-	return out
-}
-
 // msmG1 returns Σ scalars[i]·points[i] using all cores.
 func msmG1(points []bls12381.G1Affine, scalars []fr.Element) bls12381.G1Affine {
 	var acc bls12381.G1Jac

@@ -121,9 +121,10 @@ func randomWeights(rand io.Reader, n int) ([]fr.Element, error) {
 // of at least t members: shares[i] holds member i's shares for ids, in
 // order. The shares must have been verified (VerifyKeyShares); invalid
 // shares yield keys that VerifyDecryptionKeys rejects and that do not
-// decrypt. When more than t members are given, the t lowest indices are
-// used. Each key is an MSM of t points with Lagrange coefficients computed
-// once for the block; keys are computed in parallel.
+// decrypt. When more than t members are given, t of them are used: the
+// lowest t consecutive indices if any, else the t lowest (chooseMembers). Each key is
+// a t-point multi-scalar multiplication with coefficients prepared once for
+// the block; keys are computed in parallel.
 func AggregateKeys(pk *EonPublicKey, ids []Identity, shares map[int][]*KeyShare) ([]*DecryptionKey, error) {
 	members := make([]int, 0, len(shares))
 	for i, ss := range shares {
@@ -150,15 +151,15 @@ func AggregateKeys(pk *EonPublicKey, ids []Identity, shares map[int][]*KeyShare)
 		return nil, ErrTooFewShares
 	}
 	sort.Ints(members)
-	members = members[:pk.threshold]
-	lambda := lagrangeAtZero(members)
+	members = chooseMembers(members, pk.threshold)
+	ip := newInterpolation(members)
 	keys := make([]*DecryptionKey, len(ids))
 	parallel(len(ids), func(j int) {
 		pts := make([]bls12381.G1Affine, len(members))
 		for k, i := range members {
 			pts[k] = shares[i][j].p
 		}
-		keys[j] = &DecryptionKey{p: combineG1(pts, lambda)}
+		keys[j] = &DecryptionKey{p: ip.combine(pts)}
 	})
 	return keys, nil
 }

@@ -65,7 +65,7 @@ func VerifyPartial(pk *EonPublicKey, msg []byte, ps *PartialSignature) error {
 // AggregateSignatures interpolates a signature from partial signatures of
 // at least t distinct members. Partials must be verified first (with
 // VerifyPartial): an invalid one yields an invalid signature. When more
-// than t are given, the t lowest indices are used.
+// than t are given, t of them are chosen as AggregateKeys does.
 func AggregateSignatures(pk *EonPublicKey, partials []*PartialSignature) (*Signature, error) {
 	sorted := make([]*PartialSignature, 0, len(partials))
 	seen := make(map[int]bool, len(partials))
@@ -86,15 +86,18 @@ func AggregateSignatures(pk *EonPublicKey, partials []*PartialSignature) (*Signa
 		return nil, ErrTooFewShares
 	}
 	sort.Slice(sorted, func(a, b int) bool { return sorted[a].Index < sorted[b].Index })
-	sorted = sorted[:pk.threshold]
-	indices := make([]int, len(sorted))
-	points := make([]bls12381.G1Affine, len(sorted))
+	all := make([]int, len(sorted))
+	byIndex := make(map[int]*PartialSignature, len(sorted))
 	for i, ps := range sorted {
-		indices[i] = ps.Index
-		points[i] = ps.p
+		all[i] = ps.Index
+		byIndex[ps.Index] = ps
 	}
-	lambda := lagrangeAtZero(indices)
-	return &Signature{p: combineG1(points, lambda)}, nil
+	indices := chooseMembers(all, pk.threshold)
+	points := make([]bls12381.G1Affine, len(indices))
+	for i, x := range indices {
+		points[i] = byIndex[x].p
+	}
+	return &Signature{p: newInterpolation(indices).combine(points)}, nil
 }
 
 // VerifySignature checks e(σ, g2) = e(H(msg), P).
