@@ -68,6 +68,9 @@ func TestVectors(t *testing.T) {
 	if err := json.Unmarshal(raw, &f); err != nil {
 		t.Fatal(err)
 	}
+	if *rewrite {
+		writeFuzzSeeds(t, &f)
+	}
 	for _, v := range f.VDF {
 		t.Run(v.Name, func(t *testing.T) {
 			err := checkVector(t, v)
