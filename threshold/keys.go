@@ -305,17 +305,16 @@ func ParseSecretKeyShare(b []byte) (*SecretKeyShare, error) {
 	return &SecretKeyShare{eon: eon, index: index, s: s}, nil
 }
 
-// String describes the share without its secret.
-func (sk *SecretKeyShare) String() string {
-	if sk == nil {
-		return "threshold.SecretKeyShare(nil)"
-	}
+// String describes the share without its secret. String, GoString and
+// Format have value receivers so that copies of the struct (and struct
+// fields of this type) are redacted too.
+func (sk SecretKeyShare) String() string {
 	return fmt.Sprintf("threshold.SecretKeyShare{eon: %d, index: %d, secret: REDACTED}", sk.eon, sk.index)
 }
 
 // GoString is String, so %#v does not print the secret either.
-func (sk *SecretKeyShare) GoString() string { return sk.String() }
+func (sk SecretKeyShare) GoString() string { return sk.String() }
 
 // Format prints String for every verb, so no verb (%x, %v, %+v, …) reaches
 // the secret.
-func (sk *SecretKeyShare) Format(f fmt.State, _ rune) { _, _ = f.Write([]byte(sk.String())) }
+func (sk SecretKeyShare) Format(f fmt.State, _ rune) { _, _ = f.Write([]byte(sk.String())) }

@@ -142,3 +142,81 @@ func TestSignatures(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+func TestCiphertextChecks(t *testing.T) {
+	pk, _ := deal(t, t.Name(), 1, 1, 1)
+	id := testIdentity("c", 1, 1)
+	ct, err := threshold.Encrypt(seeded(t.Name()), pk, id, nil, []byte("hello"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := threshold.CheckCiphertext(ct); err != nil {
+		t.Fatal(err)
+	}
+	c, err := threshold.ParseCiphertext(ct)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ct[len(ct)-1] ^= 1 // ParseCiphertext copied its input
+	if b, _ := c.MarshalBinary(); bytes.Equal(b, ct) || c.Len() != len(ct) {
+		t.Fatal("ciphertext aliases its input")
+	}
+	ct[len(ct)-1] ^= 1
+	badU := append(append([]byte{1}, notInG2(t)...), ct[97:]...)
+	inf := make([]byte, 96)
+	inf[0] = 0xc0
+	for _, tc := range []struct {
+		name  string
+		ct    []byte
+		cheap error // CheckCiphertext
+		full  error // ParseCiphertext
+	}{
+		{"ok", ct, nil, nil},
+		{"empty", nil, threshold.ErrMalformed, threshold.ErrMalformed},
+		{"one short", ct[:threshold.CiphertextOverhead-1], threshold.ErrMalformed, threshold.ErrMalformed},
+		{"empty plaintext", ct[:threshold.CiphertextOverhead], nil, nil},
+		{"version 0", patch(ct, 0, 0), threshold.ErrVersion, threshold.ErrVersion},
+		{"U not in G2", badU, nil, threshold.ErrInvalidPoint},
+		{"U infinity", append(append([]byte{1}, inf...), ct[97:]...), nil, threshold.ErrInvalidPoint},
+		{"U not on curve", patch(ct, 96, ct[96]^1), nil, threshold.ErrInvalidPoint},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if err := threshold.CheckCiphertext(tc.ct); !errors.Is(err, tc.cheap) {
+				t.Errorf("CheckCiphertext: got %v, want %v", err, tc.cheap)
+			}
+			if _, err := threshold.ParseCiphertext(tc.ct); !errors.Is(err, tc.full) {
+				t.Errorf("ParseCiphertext: got %v, want %v", err, tc.full)
+			}
+		})
+	}
+}
+
+type failingReader struct{}
+
+func (failingReader) Read([]byte) (int, error) { return 0, errors.New("no entropy") }
+
+func TestRandomnessFailure(t *testing.T) {
+	pk, sks := deal(t, t.Name(), 1, 1, 1)
+	ids := testIdentities(1, 2)
+	if _, err := threshold.Encrypt(failingReader{}, pk, ids[0], nil, nil); err == nil {
+		t.Fatal("Encrypt without randomness succeeded")
+	}
+	if err := threshold.VerifyKeyShares(failingReader{}, pk, 1, ids, sks[0].KeyShares(ids)); err == nil {
+		t.Fatal("VerifyKeyShares without randomness succeeded")
+	}
+	if _, _, err := threshold.DealKeys(failingReader{}, 1, 1, 1); err == nil {
+		t.Fatal("DealKeys without randomness succeeded")
+	}
+}
+
+// TestEncryptDeterministic checks that randomness comes only from the reader.
+func TestEncryptDeterministic(t *testing.T) {
+	pk, _ := deal(t, t.Name(), 1, 1, 1)
+	id := testIdentity("d", 1, 1)
+	a, _ := threshold.Encrypt(seeded("same"), pk, id, []byte("h"), []byte("m"))
+	b, _ := threshold.NewEncrypter(pk).Encrypt(seeded("same"), id, []byte("h"), []byte("m"))
+	c, _ := threshold.Encrypt(seeded("other"), pk, id, []byte("h"), []byte("m"))
+	if !bytes.Equal(a, b) || bytes.Equal(a, c) {
+		t.Fatal("encryption is not a function of the reader")
+	}
+}
