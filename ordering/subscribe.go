@@ -1,0 +1,113 @@
+package ordering
+
+import (
+	"errors"
+	"sync"
+	"time"
+
+	"github.com/veilseq/veil/mempool"
+)
+
+// CommittedBlock is what subscribers receive once a block's state is
+// durably committed and queryable.
+type CommittedBlock struct {
+	Height  int64
+	Time    time.Time
+	AppHash []byte
+	// Txs are the block's included envelopes in block order.
+	Txs []CommittedTx
+}
+
+// CommittedTx is one included envelope.
+type CommittedTx struct {
+	Hash  mempool.Hash
+	Index uint32
+	// Envelope is shared between subscribers and the admission cache:
+	// read it, never modify it.
+	Envelope *mempool.Envelope
+}
+
+// ErrSlowSubscriber ends a subscription whose buffer was full when a block
+// committed. Consensus never waits for a subscriber; one that falls behind
+// is dropped and catches up through the query methods (Block, Tx) from the
+// last height it saw.
+var ErrSlowSubscriber = errors.New("ordering: subscriber fell behind")
+
+// errUnsubscribed is Err after Close.
+var errUnsubscribed = errors.New("ordering: unsubscribed")
+
+// Subscription delivers committed blocks in height order, each exactly
+// once, until it is closed or dropped. Every block committed after
+// Subscribe returns is delivered unless the subscription is dropped.
+type Subscription struct {
+	c   chan CommittedBlock
+	hub *hub
+	err error // set under hub.mu when c is closed
+}
+
+// C is closed when the subscription ends; Err then says why.
+func (s *Subscription) C() <-chan CommittedBlock { return s.c }
+
+// Err is nil while the subscription is live, ErrSlowSubscriber if it was
+// dropped, and a closed-by-caller error after Close.
+func (s *Subscription) Err() error {
+	s.hub.mu.Lock()
+	defer s.hub.mu.Unlock()
+	return s.err
+}
+
+// Close ends the subscription. It is safe to call more than once.
+func (s *Subscription) Close() {
+	s.hub.mu.Lock()
+	defer s.hub.mu.Unlock()
+	s.hub.end(s, errUnsubscribed)
+}
+
+type hub struct {
+	mu   sync.Mutex
+	subs map[*Subscription]struct{}
+}
+
+func (h *hub) subscribe(buffer int) *Subscription {
+	if buffer < 1 {
+		buffer = 1
+	}
+	s := &Subscription{c: make(chan CommittedBlock, buffer), hub: h}
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.subs == nil {
+		h.subs = make(map[*Subscription]struct{})
+	}
+	h.subs[s] = struct{}{}
+	return s
+}
+
+// end closes s's channel; h.mu is held.
+func (h *hub) end(s *Subscription, why error) {
+	if _, ok := h.subs[s]; !ok {
+		return
+	}
+	delete(h.subs, s)
+	s.err = why
+	close(s.c)
+}
+
+func (h *hub) publish(b CommittedBlock) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	for s := range h.subs {
+		select {
+		case s.c <- b:
+		default:
+			h.end(s, ErrSlowSubscriber)
+		}
+	}
+}
+
+func (h *hub) closeAll(why error) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	for s := range h.subs {
+		h.end(s, why)
+	}
+}
