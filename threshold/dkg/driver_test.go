@@ -307,6 +307,26 @@ func (s *sim) check() {
 	if !master.Equal(first.commits[0]) {
 		tb.Fatal("eon key differs from kyber's public polynomial")
 	}
+	// The shares work with the threshold package: every member's partial
+	// signature verifies against its public share, and t of them aggregate
+	// to a signature under the eon key.
+	msg := []byte("batch root")
+	var partials []*threshold.PartialSignature
+	for _, i := range indices {
+		ps := results[i].SecretShare().SignPartial(msg)
+		if err := threshold.VerifyPartial(first.EonPublicKey(), msg, ps); err != nil {
+			tb.Errorf("member %d: partial signature: %v", i, err)
+		}
+		partials = append(partials, ps)
+	}
+	sig, err := threshold.AggregateSignatures(first.EonPublicKey(), partials[len(partials)-s.t:])
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if err := threshold.VerifySignature(first.EonPublicKey(), msg, sig); err != nil {
+		tb.Errorf("aggregated signature: %v", err)
+	}
+
 	for trial := range 3 {
 		subset := slices.Clone(indices)
 		s.rng.Shuffle(len(subset), func(a, b int) { subset[a], subset[b] = subset[b], subset[a] })

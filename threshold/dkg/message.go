@@ -280,11 +280,15 @@ func signMessage(typ MessageType, eon uint64, session [sessionSize]byte, sender 
 	b = append(b, session[:]...)
 	b = binary.BigEndian.AppendUint16(b, uint16(sender))
 	b = append(b, payload...)
-	sig, err := key.sig.Sign(nil, b, &ed25519.Options{Context: signatureContext})
+	sig, err := signRaw(key, b)
 	if err != nil {
 		return nil, err
 	}
 	return ParseMessage(append(b, sig...))
+}
+
+func signRaw(key *PrivateKey, signed []byte) ([]byte, error) {
+	return key.sig.Sign(nil, signed, &ed25519.Options{Context: signatureContext})
 }
 
 // verify checks m's signature under pub.
