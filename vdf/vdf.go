@@ -126,8 +126,23 @@ func squareAndCheckpoint(ctx context.Context, x *Element, t uint64, plan proofPl
 	return cur, checkpoints, nil
 }
 
-// delay computes x^(2^t) without a proof: the evaluation cost alone, the
-// baseline for the proof overhead.
+// Delay computes y = x^(2^T) by T sequential squarings without a proof.
+// It is the evaluation cost alone: what the squaring rate is measured with
+// (veil vdf params --measure) and the baseline of the proof's overhead.
+func Delay(x *Element, t uint64) (*Element, error) {
+	if err := x.valid(); err != nil {
+		return nil, err
+	}
+	if err := checkDelay(t); err != nil {
+		return nil, err
+	}
+	y, err := canonical(delay(x, t))
+	if err != nil {
+		return nil, fmt.Errorf("%w: x^(2^T) is the identity", ErrElement)
+	}
+	return y, nil
+}
+
 func delay(x *Element, t uint64) *big.Int {
 	cur := modN.ToMont(&x.v)
 	modN.SqrN(&cur, &cur, t)

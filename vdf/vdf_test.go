@@ -235,3 +235,18 @@ func TestChooseDelay(t *testing.T) {
 }
 
 func zero() float64 { return 0 }
+
+func TestDelayMatchesEval(t *testing.T) {
+	x := vdf.HashToElement([]byte("delay"))
+	y, _, err := vdf.Eval(x, 777)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := vdf.Delay(x, 777)
+	if err != nil || !d.Equal(y) {
+		t.Fatalf("Delay = %v, %v", d, err)
+	}
+	if _, err := vdf.Delay(x, 0); !errors.Is(err, vdf.ErrDelay) {
+		t.Fatalf("Delay(T=0) = %v", err)
+	}
+}
