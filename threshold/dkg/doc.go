@@ -35,13 +35,19 @@
 // # What the transport must provide
 //
 // kyber's DKG assumes a synchronous broadcast channel, and so does this
-// package: every message a member sends must reach every other member, the
-// same bytes for all, before any honest member's timeout for that phase.
-// Relaying every accepted message to the others, or posting messages to the
-// chain, gives the "same bytes for all"; a sender that signs two different
-// messages of one type is reported as ErrEquivocation. Messages that arrive
-// for a later phase are kept; messages for a closed phase are rejected
-// (ErrLate), which is why timeouts must be generous.
+// package. The transport must give:
+//
+//   - Agreement: for each sender and message type, every honest member
+//     handles the same message first. A totally ordered log (posting the
+//     messages to the chain) or a reliable broadcast (Bracha's echo
+//     protocol) gives this; relaying point to point does not, because a
+//     member closes a phase as soon as it has one message from everyone.
+//     Handle reports a second, different message from a sender as
+//     ErrEquivocation, but keeps the first.
+//   - Timeliness: every honest member's message reaches every honest member
+//     before that member's timeout for the phase. Messages that arrive for
+//     a later phase are kept; messages for a closed phase are rejected
+//     (ErrLate), so timeouts must be generous.
 //
 // # Authentication
 //
