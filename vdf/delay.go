@@ -46,6 +46,10 @@ type DelayPlan struct {
 // DefaultSlack is the Slack used when DelayInputs.Slack is 0.
 const DefaultSlack = 2
 
+// maxPlanSeconds keeps every duration of a plan inside time.Duration: a
+// century, far beyond any useful solve time.
+const maxPlanSeconds = 100 * 365 * 24 * 3600
+
 // ChooseDelay picks the smallest T such that an attacker AttackerSpeedup
 // times faster than the measured solver still needs Slack times the expiry
 // window to solve a puzzle:
@@ -79,8 +83,11 @@ func ChooseDelay(in DelayInputs) (DelayPlan, error) {
 	if t > MaxDelay || t < MinDelay {
 		return DelayPlan{}, fmt.Errorf("%w: the inputs need T = %.0f", ErrDelay, t)
 	}
-	seconds := func(s float64) time.Duration { return time.Duration(s * float64(time.Second)) }
 	honest := t / in.SquaringsPerSecond
+	if honest > maxPlanSeconds {
+		return DelayPlan{}, fmt.Errorf("%w: an honest solve would take %.3g s", ErrDelayPlan, honest)
+	}
+	seconds := func(s float64) time.Duration { return time.Duration(s * float64(time.Second)) }
 	return DelayPlan{
 		T:             uint64(t),
 		ExpiryWindow:  seconds(window),

@@ -132,8 +132,13 @@ func (e *Element) Bytes() []byte {
 // Int returns the canonical representative of e as a new big.Int.
 func (e *Element) Int() *big.Int { return new(big.Int).Set(&e.v) }
 
-// Equal reports whether e and f are the same element.
-func (e *Element) Equal(f *Element) bool { return e.v.Cmp(&f.v) == 0 }
+// Equal reports whether e and f are the same element. Nil equals only nil.
+func (e *Element) Equal(f *Element) bool {
+	if e == nil || f == nil {
+		return e == f
+	}
+	return e.v.Cmp(&f.v) == 0
+}
 
 // Domain-separation tags. Every hash in this package starts with one of
 // them, length-prefixed.

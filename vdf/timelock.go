@@ -6,6 +6,7 @@ import (
 	"crypto/hkdf"
 	"crypto/sha256"
 	"encoding/binary"
+	"errors"
 	"fmt"
 	"io"
 	"math/big"
@@ -222,7 +223,9 @@ func Lock(p *Params, key []byte, rand io.Reader) (*Puzzle, error) {
 	p.once.Do(p.buildTables)
 	buf := make([]byte, exponentBytes)
 	r := new(big.Int)
-	for {
+	// A uniform r fails below with probability about 2^-2000; repeated
+	// failures mean the randomness source is broken (say, all zeros).
+	for range 4 {
 		if _, err := io.ReadFull(rand, buf); err != nil {
 			return nil, fmt.Errorf("vdf: reading randomness: %w", err)
 		}
@@ -242,6 +245,7 @@ func Lock(p *Params, key []byte, rand io.Reader) (*Puzzle, error) {
 		aead.Seal(pz.sealed[:0], zeroNonce[:], key, pz.header())
 		return pz, nil
 	}
+	return nil, errors.New("vdf: randomness source gives degenerate exponents")
 }
 
 // Solve recovers the key of pz by T sequential squarings. It also returns

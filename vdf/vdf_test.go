@@ -150,6 +150,9 @@ func TestTimelock(t *testing.T) {
 	if _, err := vdf.Lock(p, key, bytes.NewReader(nil)); err == nil {
 		t.Fatal("Lock without randomness succeeded")
 	}
+	if _, err := vdf.Lock(p, key, zeroReader{}); err == nil {
+		t.Fatal("Lock with an all-zero randomness source succeeded")
+	}
 }
 
 func TestParamsEncoding(t *testing.T) {
@@ -225,6 +228,7 @@ func TestChooseDelay(t *testing.T) {
 		"slack < 1":      func(in *vdf.DelayInputs) { in.Slack = 0.5 },
 		"T too large":    func(in *vdf.DelayInputs) { in.ExpiryBlocks = 1 << 40 },
 		"T too small":    func(in *vdf.DelayInputs) { in.SquaringsPerSecond, in.ExpiryBlocks = 1, 1 },
+		"centuries":      func(in *vdf.DelayInputs) { in.SquaringsPerSecond, in.BlockTime = 1e-6, 1e9*time.Second },
 	} {
 		c := in
 		edit(&c)
@@ -250,3 +254,7 @@ func TestDelayMatchesEval(t *testing.T) {
 		t.Fatalf("Delay(T=0) = %v", err)
 	}
 }
+
+type zeroReader struct{}
+
+func (zeroReader) Read(b []byte) (int, error) { clear(b); return len(b), nil }
