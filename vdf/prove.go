@@ -2,6 +2,7 @@ package vdf
 
 import (
 	"math/big"
+	"sync"
 
 	"github.com/veilseq/veil/vdf/internal/mont"
 )
@@ -63,7 +64,35 @@ func newProofPlan(t uint64) proofPlan {
 }
 
 // prove returns π in Montgomery form from the checkpoints D_j = x^(2^(κγj)).
-func (p proofPlan) prove(checkpoints []mont.Nat, t uint64, ell *big.Int) mont.Nat {
+// The product over j splits into contiguous ranges, one per worker, each
+// with its own buckets and Horner chain; the partial results multiply.
+func (p proofPlan) prove(checkpoints []mont.Nat, t uint64, ell *big.Int, workers int) mont.Nat {
+	workers = max(1, min(workers, len(checkpoints)/minCheckpointsPerWorker))
+	parts := make([]mont.Nat, workers)
+	set := make([]bool, workers)
+	var wg sync.WaitGroup
+	for w := range workers {
+		lo := len(checkpoints) * w / workers
+		hi := len(checkpoints) * (w + 1) / workers
+		wg.Go(func() { parts[w], set[w] = p.provePart(checkpoints, lo, hi, t, ell) })
+	}
+	wg.Wait()
+	res := modN.One()
+	for w := range workers {
+		if set[w] {
+			modN.Mul(&res, &res, &parts[w])
+		}
+	}
+	return res
+}
+
+// minCheckpointsPerWorker keeps small proofs on one goroutine: each worker
+// repeats the bucket combination, 2^(κ+1) multiplications per Horner step.
+const minCheckpointsPerWorker = 1 << 12
+
+// provePart returns Π_s (Π_{lo≤j<hi} D_j^(d_(γj+s)))^(2^(κs)), or false if
+// it is 1.
+func (p proofPlan) provePart(checkpoints []mont.Nat, lo, hi int, t uint64, ell *big.Int) (mont.Nat, bool) {
 	bk := newBuckets(p.kappa)
 	var (
 		res    mont.Nat
@@ -75,18 +104,20 @@ func (p proofPlan) prove(checkpoints []mont.Nat, t uint64, ell *big.Int) mont.Na
 	for s := int64(p.gamma) - 1; s >= 0; s-- {
 		us := uint64(s)
 		if us < p.digits {
-			jTop := (p.digits - 1 - us) / p.gamma
-			e := t - p.kappa*(p.gamma*jTop+us+1)
-			v.Exp(big.NewInt(2), new(big.Int).SetUint64(e), ell)
-			for j := int64(jTop); j >= 0; j-- {
-				// d = ⌊2^κ v / ℓ⌋
-				tmp.Lsh(&v, uint(p.kappa))
-				tmp.Quo(&tmp, ell)
-				if d := tmp.Uint64(); d != 0 {
-					bk.add(d, &checkpoints[j])
+			jTop := min((p.digits-1-us)/p.gamma, uint64(hi-1))
+			if jTop >= uint64(lo) {
+				e := t - p.kappa*(p.gamma*jTop+us+1)
+				v.Exp(big.NewInt(2), new(big.Int).SetUint64(e), ell)
+				for j := int64(jTop); j >= int64(lo); j-- {
+					// d = ⌊2^κ v / ℓ⌋
+					tmp.Lsh(&v, uint(p.kappa))
+					tmp.Quo(&tmp, ell)
+					if d := tmp.Uint64(); d != 0 {
+						bk.add(d, &checkpoints[j])
+					}
+					tmp.Mul(&v, step)
+					v.Mod(&tmp, ell)
 				}
-				tmp.Mul(&v, step)
-				v.Mod(&tmp, ell)
 			}
 		}
 		if resSet {
@@ -100,10 +131,7 @@ func (p proofPlan) prove(checkpoints []mont.Nat, t uint64, ell *big.Int) mont.Na
 			}
 		}
 	}
-	if !resSet {
-		return modN.One()
-	}
-	return res
+	return res, resSet
 }
 
 // buckets accumulates Π x_i^(d_i) for κ-bit digits d_i: x_i is multiplied

@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"fmt"
 	"math/big"
+	"runtime"
 
 	"github.com/veilseq/veil/vdf/internal/mont"
 )
@@ -71,8 +72,8 @@ func checkDelay(t uint64) error {
 
 // Eval computes y = x^(2^T) in G by T sequential squarings and a proof that
 // it did. It takes T squarings plus roughly T/κ multiplications for the
-// proof (κ about 10 to 16, see proofPlan), and holds at most 64 MiB of
-// checkpoints.
+// proof (κ about 10 to 16, see proofPlan), spread over GOMAXPROCS
+// goroutines, and holds at most 64 MiB of checkpoints.
 func Eval(x *Element, t uint64) (*Element, *Proof, error) {
 	return EvalContext(context.Background(), x, t)
 }
@@ -98,7 +99,7 @@ func EvalContext(ctx context.Context, x *Element, t uint64) (*Element, *Proof, e
 		return nil, nil, fmt.Errorf("%w: x^(2^T) is the identity", ErrElement)
 	}
 	ell := challenge(x, y, t)
-	pim := plan.prove(checkpoints, t, ell)
+	pim := plan.prove(checkpoints, t, ell, runtime.GOMAXPROCS(0))
 	pi, err := canonical(modN.FromMont(&pim))
 	if err != nil {
 		return nil, nil, fmt.Errorf("%w: proof is the identity", ErrElement)

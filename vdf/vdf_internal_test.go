@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"math/big"
 	"testing"
+
+	"github.com/veilseq/veil/vdf/internal/mont"
 )
 
 // TestProveAgainstReference checks the checkpointed proof against the
@@ -12,7 +14,7 @@ import (
 func TestProveAgainstReference(t *testing.T) {
 	x := HashToElement([]byte("reference"))
 	for _, tc := range []struct{ t, kappa, gamma uint64 }{
-		{256, 1, 1}, {257, 3, 2}, {1000, 4, 1}, {1000, 5, 7}, {1023, 10, 3}, {2048, 8, 16}, {3001, 16, 1},
+		{256, 1, 1}, {257, 3, 2}, {1000, 4, 1}, {1000, 5, 7}, {1023, 10, 3}, {2048, 8, 16}, {3001, 16, 1}, {3001, 2, 5},
 	} {
 		t.Run(fmt.Sprintf("T=%d,k=%d,g=%d", tc.t, tc.kappa, tc.gamma), func(t *testing.T) {
 			n := tc.t / tc.kappa
@@ -31,11 +33,24 @@ func TestProveAgainstReference(t *testing.T) {
 				t.Fatal(err)
 			}
 			ell := challenge(x, y, tc.t)
-			pim := plan.prove(cps, tc.t, ell)
 			q := new(big.Int).Quo(new(big.Int).Lsh(big.NewInt(1), uint(tc.t)), ell)
 			wantPi := new(big.Int).Exp(&x.v, q, nBig)
-			if got := modN.FromMont(&pim); got.Cmp(wantPi) != 0 {
-				t.Fatalf("π differs from x^⌊2^T/ℓ⌋")
+			for _, workers := range []int{1, 3} {
+				// split by hand below the size prove would split at
+				parts := make([]mont.Nat, 0, workers)
+				for w := range workers {
+					lo, hi := len(cps)*w/workers, len(cps)*(w+1)/workers
+					if part, ok := plan.provePart(cps, lo, hi, tc.t, ell); ok {
+						parts = append(parts, part)
+					}
+				}
+				pim := modN.One()
+				for i := range parts {
+					modN.Mul(&pim, &pim, &parts[i])
+				}
+				if got := modN.FromMont(&pim); got.Cmp(wantPi) != 0 {
+					t.Fatalf("%d workers: π differs from x^⌊2^T/ℓ⌋", workers)
+				}
 			}
 			pi, err := canonical(wantPi)
 			if err != nil {
