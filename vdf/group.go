@@ -129,6 +129,13 @@ func (e *Element) Bytes() []byte {
 	return e.v.FillBytes(make([]byte, ElementSize))
 }
 
+// clone returns a deep copy of e: a big.Int must not be copied by value.
+func (e *Element) clone() *Element {
+	c := new(Element)
+	c.v.Set(&e.v)
+	return c
+}
+
 // Int returns the canonical representative of e as a new big.Int.
 func (e *Element) Int() *big.Int { return new(big.Int).Set(&e.v) }
 

@@ -67,13 +67,13 @@ func (p *Params) Network() string { return p.network }
 func (p *Params) Delay() uint64 { return p.t }
 
 // G returns the generator g.
-func (p *Params) G() *Element { g := p.g; return &g }
+func (p *Params) G() *Element { return p.g.clone() }
 
 // H returns h = g^(2^T).
-func (p *Params) H() *Element { h := p.h; return &h }
+func (p *Params) H() *Element { return p.h.clone() }
 
 // Proof returns the Wesolowski proof that h = g^(2^T).
-func (p *Params) Proof() *Proof { pr := p.proof; return &pr }
+func (p *Params) Proof() *Proof { return &Proof{pi: *p.proof.pi.clone()} }
 
 // Generator returns the generator g of the named network's parameters.
 func Generator(network string) (*Element, error) {
@@ -126,7 +126,7 @@ func NewParams(network string, t uint64, h *Element, proof *Proof) (*Params, err
 	if err := Verify(g, h, t, proof); err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrParams, err)
 	}
-	return &Params{network: network, t: t, g: *g, h: *h, proof: *proof}, nil
+	return &Params{network: network, t: t, g: *g, h: *h.clone(), proof: Proof{pi: *proof.pi.clone()}}, nil
 }
 
 // Bytes returns the binary encoding of p:
@@ -177,7 +177,7 @@ type Puzzle struct {
 }
 
 // X returns the puzzle's group element x, the VDF input a solver squares.
-func (pz *Puzzle) X() *Element { x := pz.x; return &x }
+func (pz *Puzzle) X() *Element { return pz.x.clone() }
 
 // Bytes returns the PuzzleSize-byte encoding: version 1 ‖ x ‖ sealed key.
 func (pz *Puzzle) Bytes() []byte {
