@@ -56,18 +56,17 @@ type PrivateKey struct {
 // GenerateLongtermKey draws a member's long-term key pair from rand.
 func GenerateLongtermKey(rand io.Reader) (*PrivateKey, *PublicKey, error) {
 	var buf [64 + ed25519.SeedSize]byte
-	for {
-		if _, err := io.ReadFull(rand, buf[:]); err != nil {
-			return nil, nil, fmt.Errorf("%w: %w", ErrRandom, err)
-		}
-		// 64 bytes reduced modulo r: statistically uniform (distance < 2⁻²⁵⁰).
-		x := newSuite().Scalar().SetBytes(buf[:64])
-		if x.Equal(newSuite().Scalar().Zero()) {
-			continue
-		}
-		k := newPrivateKey(x, buf[64:])
-		return k, k.pub, nil
+	if _, err := io.ReadFull(rand, buf[:]); err != nil {
+		return nil, nil, fmt.Errorf("%w: %w", ErrRandom, err)
 	}
+	// 64 bytes reduced modulo r: statistically uniform (distance < 2⁻²⁵⁰).
+	// Zero has probability 2⁻²⁵⁴ from a working reader.
+	x := newSuite().Scalar().SetBytes(buf[:64])
+	if x.Equal(newSuite().Scalar().Zero()) {
+		return nil, nil, fmt.Errorf("%w: reader produced a zero key", ErrRandom)
+	}
+	k := newPrivateKey(x, buf[64:])
+	return k, k.pub, nil
 }
 
 func newPrivateKey(x kyber.Scalar, seed []byte) *PrivateKey {

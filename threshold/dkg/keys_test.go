@@ -104,7 +104,10 @@ func TestParseKeyRejects(t *testing.T) {
 
 func TestGenerateKeyRandomError(t *testing.T) {
 	if _, _, err := GenerateLongtermKey(iotest.ErrReader(errors.New("boom"))); !errors.Is(err, ErrRandom) {
-		t.Fatalf("got %v", err)
+		t.Fatalf("failing reader: got %v", err)
+	}
+	if _, _, err := GenerateLongtermKey(bytes.NewReader(make([]byte, 96))); !errors.Is(err, ErrRandom) {
+		t.Fatalf("all-zero reader: got %v", err)
 	}
 }
 
@@ -118,10 +121,11 @@ func TestRedaction(t *testing.T) {
 		t.Fatal(err)
 	}
 	kb, _ := s.keys[0].MarshalBinary()
-	shareBytes, _ := r.share.MarshalBinary()
+	share := secretScalar(t, r.SecretShare())
+	shareBytes, _ := share.MarshalBinary()
 	secrets := []string{
 		hex.EncodeToString(kb[1:33]), hex.EncodeToString(kb[33:]),
-		hex.EncodeToString(shareBytes), r.share.String(), s.keys[0].enc.String(),
+		hex.EncodeToString(shareBytes), share.String(), s.keys[0].enc.String(),
 	}
 	values := map[string]any{"key": s.keys[0], "result": r, "participant": s.parts[0], "share": r.SecretShare()}
 	for name, v := range values {

@@ -195,7 +195,7 @@ func NewParticipant(cfg Config) (*Participant, []*Message, error) {
 		nodes[i] = kdkg.Node{Index: uint32(i), Public: m.enc}
 	}
 	p.gen, err = kdkg.NewDistKeyHandler(&kdkg.Config{
-		Suite:          &suite{SuiteBLS12381: threshold.Suite(), stream: stream},
+		Suite:          seededSuite{SuiteBLS12381: newSuite(), stream: stream},
 		Longterm:       cfg.Self.enc,
 		NewNodes:       nodes,
 		Threshold:      uint32(t),

@@ -20,11 +20,6 @@ type Result struct {
 	pk        *threshold.EonPublicKey
 	sk        *threshold.SecretKeyShare
 	qualified []int
-
-	// kyber's view, kept for tests: the final public polynomial and this
-	// member's share.
-	commits []kyber.Point
-	share   kyber.Scalar
 }
 
 // newResult converts kyber's result (0-based indices; the share of kyber
@@ -64,8 +59,6 @@ func newResult(eon uint64, t, n, index int, res *kdkg.Result) (*Result, error) {
 		pk:        pk,
 		sk:        sk,
 		qualified: q,
-		commits:   res.Key.Commits,
-		share:     res.Key.Share.V,
 	}, nil
 }
 

@@ -16,27 +16,22 @@ import (
 	"github.com/veilseq/veil/threshold"
 )
 
-// suite is the kyber suite of the DKG: threshold.Suite (points in G2,
-// scalars in Fr) with its RandomStream replaced by a stream the participant
-// derives from Config.Rand, so that a run's key material depends only on
-// the Config. kyber draws the dealer's polynomial from it.
-type suite struct {
+// newSuite returns the group of the DKG: threshold.Suite, points in G2 and
+// scalars in Fr. It is used for arithmetic and decoding, never randomness.
+func newSuite() *gnark.SuiteBLS12381 { return threshold.Suite() }
+
+// seededSuite is the participant's kyber suite: newSuite with RandomStream
+// replaced by a stream derived from Config.Rand, so that a run's key
+// material depends only on the Config. kyber draws the dealer's polynomial
+// from it.
+type seededSuite struct {
 	*gnark.SuiteBLS12381
 	stream cipher.Stream
 }
 
-var _ kdkg.Suite = (*suite)(nil)
+var _ kdkg.Suite = seededSuite{}
 
-func newSuite() *suite { return &suite{SuiteBLS12381: threshold.Suite()} }
-
-func (s *suite) RandomStream() cipher.Stream {
-	if s.stream == nil {
-		// Only the participant's suite draws randomness, and it always has
-		// a stream; reaching this is a bug in this package.
-		panic("dkg: suite without a random stream")
-	}
-	return s.stream
-}
+func (s seededSuite) RandomStream() cipher.Stream { return s.stream }
 
 // xof is a SHAKE256 output stream, usable both as kyber's cipher.Stream and
 // as an io.Reader. It never fails.
