@@ -97,3 +97,61 @@ func ExampleChooseDelay() {
 	// 50x attacker needs: 4m0s
 	// honest solver needs: 3h20m0s
 }
+
+func ExampleHashToElement() {
+	a := vdf.HashToElement([]byte("seed"))
+	b := vdf.HashToElement([]byte("seed"))
+	c := vdf.HashToElement([]byte("other seed"))
+	fmt.Println(a.Equal(b), a.Equal(c))
+	// Output: true false
+}
+
+func ExampleParseProof() {
+	// The identity is never a valid proof, in any of its encodings.
+	one := make([]byte, vdf.ProofSize)
+	one[0], one[vdf.ProofSize-1] = 1, 1
+	_, err := vdf.ParseProof(one)
+	fmt.Println(err)
+	// Output: proof: vdf: invalid group element: ±1 is the identity
+}
+
+func ExampleOpen() {
+	params, _ := vdf.GenerateParams(context.Background(), "example-net", 2000)
+	puzzle, _ := vdf.Lock(params, make([]byte, vdf.KeySize), rand.Reader)
+
+	// A solver publishes y and its proof; a node checks before unwrapping.
+	_, y, proof, _ := vdf.Solve(params, puzzle)
+	_, err := vdf.Open(params, puzzle, y, proof)
+	fmt.Println(err)
+
+	// A wrong claimed solution is refused by the proof check.
+	_, err = vdf.Open(params, puzzle, params.H(), proof)
+	fmt.Println(err)
+	// Output:
+	// <nil>
+	// vdf: invalid proof
+}
+
+func ExampleParsePuzzle() {
+	params, _ := vdf.GenerateParams(context.Background(), "example-net", 2000)
+	puzzle, _ := vdf.Lock(params, make([]byte, vdf.KeySize), rand.Reader)
+
+	wire := puzzle.Bytes()
+	decoded, err := vdf.ParsePuzzle(wire)
+	fmt.Println(len(wire), decoded.X().Equal(puzzle.X()), err)
+
+	wire[0] = 2 // an unknown version
+	_, err = vdf.ParsePuzzle(wire)
+	fmt.Println(err)
+	// Output:
+	// 305 true <nil>
+	// vdf: unsupported encoding version: puzzle version 2
+}
+
+func ExampleDelay() {
+	x := vdf.HashToElement([]byte("input"))
+	y, _ := vdf.Delay(x, 1000)
+	z, _, _ := vdf.Eval(x, 1000)
+	fmt.Println(y.Equal(z))
+	// Output: true
+}

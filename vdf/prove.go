@@ -8,7 +8,7 @@ import (
 )
 
 // Proof computation (Wesolowski §4.1; Boneh, Bünz and Fisch, "A Survey of
-// Two Verifiable Delay Functions", §3.1).
+// Two Verifiable Delay Functions", 2018).
 //
 // π = x^q with q = ⌊2^T/ℓ⌋, a number of about T bits that is only known
 // once y, and so ℓ, is. Write q in base 2^κ: q = Σ d_i 2^(κi) for

@@ -19,7 +19,7 @@ import (
 
 // The time-lock escape hatch (Rivest, Shamir and Wagner, "Time-lock puzzles
 // and timed-release crypto", 1996, with the public setup of Malavolta and
-// Thyagarajan, "Homomorphic Time-Lock Puzzles", CRYPTO 2019, §4.1): public
+// Thyagarajan, "Homomorphic Time-Lock Puzzles", CRYPTO 2019): public
 // parameters fix g and h = g^(2^T). A wallet picks a large random r and
 // publishes x = g^r; the wrapping key is derived from h^r = x^(2^T), which
 // the wallet gets with one exponentiation and anyone else with T squarings

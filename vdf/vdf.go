@@ -24,7 +24,7 @@ const (
 
 	proofVersion = 1
 	// challengeBits is the size of the Fiat–Shamir prime ℓ: 2λ for λ = 128,
-	// as in Wesolowski §3 and Boneh–Bünz–Fisch §3.
+	// as Wesolowski and Boneh–Bünz–Fisch prescribe.
 	challengeBits = 256
 	// ctxEvery is how many squarings EvalContext does between checks of its
 	// context: about a tenth of a second.
@@ -182,7 +182,7 @@ func Verify(x, y *Element, t uint64, proof *Proof) error {
 }
 
 // challenge is the Fiat–Shamir prime ℓ = HashToPrime(x, y, T) of
-// Wesolowski §3: the first 256-bit candidate read from SHAKE256(tag, x, y,
+// Wesolowski: the first 256-bit candidate read from SHAKE256(tag, x, y,
 // T), with its top and bottom bits set, that passes big.Int.ProbablyPrime(20)
 // (Baillie–PSW plus 20 Miller–Rabin rounds whose bases are derived from the
 // candidate, so the result is deterministic). Candidates are hash outputs,
