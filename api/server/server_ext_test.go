@@ -26,6 +26,7 @@ import (
 	"github.com/veilseq/veil/api"
 	veilv1 "github.com/veilseq/veil/api/gen/veil/v1"
 	"github.com/veilseq/veil/api/gen/veil/v1/veilv1connect"
+	"github.com/veilseq/veil/api/internal/fakenode"
 	"github.com/veilseq/veil/api/internal/memhttp"
 	"github.com/veilseq/veil/api/server"
 	"github.com/veilseq/veil/mempool"
@@ -33,7 +34,7 @@ import (
 
 // fixture is a server over a fake backend on an in-memory network.
 type fixture struct {
-	backend *fakeBackend
+	backend *fakenode.Backend
 	server  *server.Server
 	mem     *memhttp.Server
 	clock   *clock
@@ -43,7 +44,7 @@ type fixture struct {
 
 func newFixture(t *testing.T, cfg server.Config) *fixture {
 	t.Helper()
-	f := &fixture{backend: newFakeBackend(), clock: newClock(), logs: new(syncBuffer)}
+	f := &fixture{backend: fakenode.New(testParams()), clock: newClock(), logs: new(syncBuffer)}
 	if cfg.Now == nil {
 		cfg.Now = f.clock.now
 	}
@@ -153,6 +154,7 @@ func post(t *testing.T, f *fixture, method, body string) (int, map[string]any) {
 // TestJSONLikeCurl checks the requests the README shows.
 func TestJSONLikeCurl(t *testing.T) {
 	f := newFixture(t, unlimited())
+	f.backend.SetAccount(api.Account{Address: crypto.PubkeyToAddress(testKey(0).PublicKey), Balance: 1000, Nonce: 7, PendingNonce: 9})
 	code, out := post(t, f, "GetEncryptionParams", `{}`)
 	if code != 200 || out["params"].(map[string]any)["chainId"] != "veil-test" {
 		t.Fatalf("GetEncryptionParams: %d %v", code, out)
@@ -184,7 +186,7 @@ func TestJSONLikeCurl(t *testing.T) {
 		t.Fatalf("GetBlock of a missing height: %d %v", code, out)
 	}
 
-	f.backend.submitErr = fmt.Errorf("%w: nonce 3, the sender's next nonce is 5", mempool.ErrNonceTooLow)
+	f.backend.SetSubmitErr(fmt.Errorf("%w: nonce 3, the sender's next nonce is 5", mempool.ErrNonceTooLow))
 	code, out = post(t, f, "SubmitEnvelope", string(body))
 	if code != 400 || out["code"] != "failed_precondition" || out["message"] != "nonce too low: nonce 3, the sender's next nonce is 5" {
 		t.Fatalf("SubmitEnvelope with a low nonce: %d %v", code, out)
@@ -230,7 +232,7 @@ func TestSubmitErrorMapping(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.reason, func(t *testing.T) {
 			// Wrapped twice, as a node adds its own context.
-			f.backend.submitErr = fmt.Errorf("check tx: %w", fmt.Errorf("%w: the detail to fix", tc.err))
+			f.backend.SetSubmitErr(fmt.Errorf("check tx: %w", fmt.Errorf("%w: the detail to fix", tc.err)))
 			_, err := f.client.SubmitEnvelope(t.Context(), connect.NewRequest(&veilv1.SubmitEnvelopeRequest{Envelope: envelope(0, 1)}))
 			if got := connect.CodeOf(err); got != tc.code {
 				t.Fatalf("code %v, want %v (%v)", got, tc.code, err)
@@ -268,7 +270,7 @@ func TestSubmitRejectsBeforeBackend(t *testing.T) {
 			}
 		})
 	}
-	if n := len(f.backend.submitted); n != 0 {
+	if n := len(f.backend.Submitted()); n != 0 {
 		t.Fatalf("backend saw %d envelopes that could not decode", n)
 	}
 }
@@ -298,7 +300,7 @@ func TestRequestSizeLimit(t *testing.T) {
 
 func TestInternalErrorsAreHidden(t *testing.T) {
 	f := newFixture(t, unlimited())
-	f.backend.submitErr = errors.New("pebble: write /var/lib/veil/secret-path: disk full")
+	f.backend.SetSubmitErr(errors.New("pebble: write /var/lib/veil/secret-path: disk full"))
 	_, err := f.client.SubmitEnvelope(t.Context(), connect.NewRequest(&veilv1.SubmitEnvelopeRequest{Envelope: envelope(0, 1)}))
 	if connect.CodeOf(err) != connect.CodeInternal {
 		t.Fatalf("got %v, want internal", err)
@@ -314,7 +316,7 @@ func TestInternalErrorsAreHidden(t *testing.T) {
 func TestGetTxStatus(t *testing.T) {
 	f := newFixture(t, unlimited())
 	h := common.HexToHash("0xabcd")
-	f.backend.set(api.TxStatus{Hash: h, State: api.TxDecrypted, Height: 40, Index: 0, Level: api.LevelSoft})
+	f.backend.Set(api.TxStatus{Hash: h, State: api.TxDecrypted, Height: 40, Index: 0, Level: api.LevelSoft})
 	res, err := f.client.GetTxStatus(t.Context(), connect.NewRequest(&veilv1.GetTxStatusRequest{TxHash: strings.ToUpper(h.Hex()[2:])}))
 	if err != nil {
 		t.Fatal(err)
@@ -344,6 +346,7 @@ func TestGetTxStatus(t *testing.T) {
 func TestGetAccount(t *testing.T) {
 	f := newFixture(t, unlimited())
 	addr := crypto.PubkeyToAddress(testKey(0).PublicKey)
+	f.backend.SetAccount(api.Account{Address: addr, Balance: 1000, Nonce: 7, PendingNonce: 9})
 	res, err := f.client.GetAccount(t.Context(), connect.NewRequest(&veilv1.GetAccountRequest{Address: strings.ToLower(addr.Hex())}))
 	if err != nil {
 		t.Fatal(err)
@@ -369,7 +372,7 @@ func TestGetBlock(t *testing.T) {
 			Rollups: []uint64{1, 2}, Size: 300, State: api.TxDecrypted,
 		}},
 	}
-	f.backend.blocks[42] = blk
+	f.backend.SetBlock(blk)
 	for _, height := range []uint64{0, 42} {
 		res, err := f.client.GetBlock(t.Context(), connect.NewRequest(&veilv1.GetBlockRequest{Height: height}))
 		if err != nil {
@@ -449,13 +452,13 @@ func TestSenderRateLimit(t *testing.T) {
 	}
 	// Envelopes naming sender 0 that fail admission (a forger without the
 	// key) do not use up sender 0's bucket.
-	f.backend.submitErr = fmt.Errorf("%w: signed by someone else", mempool.ErrBadSignature)
+	f.backend.SetSubmitErr(fmt.Errorf("%w: signed by someone else", mempool.ErrBadSignature))
 	for range 5 {
 		if err := submit(envelope(0, 1)); connect.CodeOf(err) != connect.CodeInvalidArgument {
 			t.Fatalf("forged envelope: %v", err)
 		}
 	}
-	f.backend.submitErr = nil
+	f.backend.SetSubmitErr(nil)
 	if err := submit(envelope(0, 1)); err != nil {
 		t.Fatalf("first admitted envelope: %v", err)
 	}
@@ -523,8 +526,8 @@ func TestWatchTxLifecycle(t *testing.T) {
 				step.Hash = h
 				// A notification without a change sends nothing: the next
 				// message is the real change.
-				f.backend.notify(h)
-				f.backend.set(step)
+				f.backend.Notify(h)
+				f.backend.Set(step)
 				st := next()
 				if st == nil {
 					t.Fatalf("step %d: stream ended: %v", i, end())
@@ -547,7 +550,7 @@ func TestWatchTxLifecycle(t *testing.T) {
 func TestWatchTxFinalAtOnce(t *testing.T) {
 	f := newFixture(t, unlimited())
 	h := common.HexToHash("0x78")
-	f.backend.set(api.TxStatus{Hash: h, State: api.TxRejected, Reason: "evicted by higher fees"})
+	f.backend.Set(api.TxStatus{Hash: h, State: api.TxRejected, Reason: "evicted by higher fees"})
 	next, end := watch(t, f.client, h)
 	if st := next(); st.GetState() != veilv1.TxState_TX_STATE_REJECTED || st.GetReason() != "evicted by higher fees" {
 		t.Fatalf("status %v", st)
@@ -559,7 +562,7 @@ func TestWatchTxFinalAtOnce(t *testing.T) {
 
 func TestWatchTxBackendError(t *testing.T) {
 	f := newFixture(t, unlimited())
-	f.backend.statusErr = errors.New("store: corrupted")
+	f.backend.SetStatusErr(errors.New("store: corrupted"))
 	next, end := watch(t, f.client, common.HexToHash("0x79"))
 	if st := next(); st != nil {
 		t.Fatalf("status despite a backend error: %v", st)
@@ -631,7 +634,7 @@ func TestHealthAndReflection(t *testing.T) {
 // TestServeAndShutdown runs the real listener path: h2c on loopback,
 // then a graceful shutdown with a watch open.
 func TestServeAndShutdown(t *testing.T) {
-	backend := newFakeBackend()
+	backend := fakenode.New(testParams())
 	s, err := server.New(backend, server.Config{IPRate: -1, SenderRate: -1, Logger: slog.New(slog.DiscardHandler)})
 	if err != nil {
 		t.Fatal(err)
@@ -671,7 +674,7 @@ func TestServeAndShutdown(t *testing.T) {
 }
 
 func TestConfigValidation(t *testing.T) {
-	b := newFakeBackend()
+	b := fakenode.New(testParams())
 	if _, err := server.New(nil, server.Config{}); err == nil {
 		t.Fatal("nil backend accepted")
 	}
