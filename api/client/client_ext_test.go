@@ -16,8 +16,8 @@ import (
 	"github.com/ethereum/go-ethereum/crypto"
 
 	"github.com/veilseq/veil/api"
+	"github.com/veilseq/veil/api/apitest"
 	"github.com/veilseq/veil/api/client"
-	"github.com/veilseq/veil/api/internal/fakenode"
 	"github.com/veilseq/veil/api/internal/memhttp"
 	"github.com/veilseq/veil/api/server"
 	"github.com/veilseq/veil/mempool"
@@ -80,7 +80,7 @@ func (c *committee) decrypt(t testing.TB, env *mempool.Envelope) []byte {
 
 type env struct {
 	committee *committee
-	backend   *fakenode.Backend
+	backend   *apitest.Backend
 	mem       *memhttp.Server
 	client    *client.Client
 }
@@ -88,7 +88,7 @@ type env struct {
 func setup(t *testing.T, cfg server.Config, opts ...client.Option) *env {
 	t.Helper()
 	com := newCommittee(t)
-	backend := fakenode.New(com.params(t))
+	backend := apitest.New(com.params(t))
 	cfg.Logger = slog.New(slog.DiscardHandler)
 	if cfg.IPRate == 0 {
 		cfg.IPRate = -1

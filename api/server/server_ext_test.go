@@ -24,9 +24,9 @@ import (
 	"google.golang.org/protobuf/proto"
 
 	"github.com/veilseq/veil/api"
+	"github.com/veilseq/veil/api/apitest"
 	veilv1 "github.com/veilseq/veil/api/gen/veil/v1"
 	"github.com/veilseq/veil/api/gen/veil/v1/veilv1connect"
-	"github.com/veilseq/veil/api/internal/fakenode"
 	"github.com/veilseq/veil/api/internal/memhttp"
 	"github.com/veilseq/veil/api/server"
 	"github.com/veilseq/veil/mempool"
@@ -34,7 +34,7 @@ import (
 
 // fixture is a server over a fake backend on an in-memory network.
 type fixture struct {
-	backend *fakenode.Backend
+	backend *apitest.Backend
 	server  *server.Server
 	mem     *memhttp.Server
 	clock   *clock
@@ -44,7 +44,7 @@ type fixture struct {
 
 func newFixture(t *testing.T, cfg server.Config) *fixture {
 	t.Helper()
-	f := &fixture{backend: fakenode.New(testParams()), clock: newClock(), logs: new(syncBuffer)}
+	f := &fixture{backend: apitest.New(testParams()), clock: newClock(), logs: new(syncBuffer)}
 	if cfg.Now == nil {
 		cfg.Now = f.clock.now
 	}
@@ -634,7 +634,7 @@ func TestHealthAndReflection(t *testing.T) {
 // TestServeAndShutdown runs the real listener path: h2c on loopback,
 // then a graceful shutdown with a watch open.
 func TestServeAndShutdown(t *testing.T) {
-	backend := fakenode.New(testParams())
+	backend := apitest.New(testParams())
 	s, err := server.New(backend, server.Config{IPRate: -1, SenderRate: -1, Logger: slog.New(slog.DiscardHandler)})
 	if err != nil {
 		t.Fatal(err)
@@ -674,7 +674,7 @@ func TestServeAndShutdown(t *testing.T) {
 }
 
 func TestConfigValidation(t *testing.T) {
-	b := fakenode.New(testParams())
+	b := apitest.New(testParams())
 	if _, err := server.New(nil, server.Config{}); err == nil {
 		t.Fatal("nil backend accepted")
 	}

@@ -1,9 +1,9 @@
-// Package fakenode is an in-memory server.Backend for the API's own tests:
-// enough of a node to exercise the server's mapping, limits and streaming
-// and the client's calls. It admits any well-formed, correctly signed
-// envelope; the real admission rules are the node's and are tested end to
-// end elsewhere.
-package fakenode
+// Package apitest provides an in-memory server.Backend for tests of code
+// that talks to the API (the SDK, the CLI, tools built on them): enough of
+// a node to serve every method, with statuses the test drives. It admits
+// any well-formed, correctly signed envelope; the real admission rules are
+// the node's.
+package apitest
 
 import (
 	"context"
@@ -16,7 +16,7 @@ import (
 	"github.com/veilseq/veil/mempool"
 )
 
-// Backend is the fake node. Its methods are safe for concurrent use.
+// Backend is a fake node. Its methods are safe for concurrent use.
 type Backend struct {
 	mu        sync.Mutex
 	params    api.Params
