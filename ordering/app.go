@@ -314,7 +314,7 @@ func (a *App) CheckTx(_ context.Context, req *abci.CheckTxRequest) (*abci.CheckT
 	})
 	switch {
 	case err == nil && req.Type != abci.CHECK_TX_TYPE_RECHECK:
-		a.trackPooled(req.Tx, hash, env, evicted)
+		a.trackPooled(req.Tx, hash, evicted)
 	case err != nil && req.Type == abci.CHECK_TX_TYPE_RECHECK:
 		// CometBFT drops the envelope, and the Pool already has.
 		a.pooled.remove(hash)
@@ -351,8 +351,8 @@ func (a *App) withCommittedView(f func(v *view) error) error {
 
 // trackPooled records an admitted envelope and hands the envelopes its
 // admission evicted to the evict handler.
-func (a *App) trackPooled(tx []byte, hash mempool.Hash, env *mempool.Envelope, evicted []mempool.Hash) {
-	keys := a.pooled.add(hash, sha256.Sum256(tx), env, evicted)
+func (a *App) trackPooled(tx []byte, hash mempool.Hash, evicted []mempool.Hash) {
+	keys := a.pooled.add(hash, sha256.Sum256(tx), evicted)
 	if f := a.onEvict.Load(); f != nil && *f != nil && len(keys) > 0 {
 		(*f)(keys)
 	}

@@ -221,6 +221,12 @@ func TestCheckTxAndRecheck(t *testing.T) {
 	if len(evicted) != 1 || evicted[0] != sha256.Sum256(first) {
 		t.Errorf("evicted %x, want the first envelope's key", evicted)
 	}
+	if a.Pending(keccak(first)) || !a.Pending(keccak(replacement)) {
+		t.Error("Pending does not follow the replacement")
+	}
+	if got := a.PendingNonce(w.addr(0), 0); got != 1 {
+		t.Errorf("PendingNonce %d, want 1", got)
+	}
 
 	pending := w.tx(1, 0, 10)
 	if err := checkTx(t, a, pending, false); err != nil {
@@ -231,6 +237,9 @@ func TestCheckTxAndRecheck(t *testing.T) {
 	finalize(t, a, replacement, w.tx(1, 0, 30))
 	if err := checkTx(t, a, pending, true); !errors.Is(err, mempool.ErrNonceTooLow) {
 		t.Errorf("recheck after nonce used: %v, want ErrNonceTooLow", err)
+	}
+	if a.Pending(keccak(replacement)) || a.Pending(keccak(pending)) {
+		t.Error("committed or invalidated envelope still pending")
 	}
 	if err := checkTx(t, a, w.tx(0, 1, 10), false); err != nil {
 		t.Errorf("next nonce after commit: %v", err)

@@ -9,42 +9,30 @@ import (
 )
 
 // pendingIndex follows the envelopes the node's Pool admitted and has not
-// yet dropped: admitted by CheckTx, gone when evicted, when a re-check
-// fails, or when committed. It keeps what the Pool does not expose: each
-// envelope's CometBFT mempool key, and the pending nonces per sender.
+// yet dropped (admitted by CheckTx; gone when evicted, when a re-check
+// fails, or when committed) with their CometBFT mempool keys, which the
+// Pool does not know.
 type pendingIndex struct {
-	mu       sync.Mutex
-	byHash   map[mempool.Hash]pendingEntry
-	bySender map[common.Address]map[uint64]mempool.Hash
-}
-
-type pendingEntry struct {
-	key    [32]byte // SHA-256 of the tx bytes: CometBFT's mempool key
-	sender common.Address
-	nonce  uint64
+	mu   sync.Mutex
+	keys map[mempool.Hash][32]byte // SHA-256 of the tx bytes: CometBFT's mempool key
 }
 
 // add records hash and drops evicted, returning the evicted envelopes'
 // mempool keys.
-func (p *pendingIndex) add(hash mempool.Hash, key [32]byte, env *mempool.Envelope, evicted []mempool.Hash) [][32]byte {
+func (p *pendingIndex) add(hash mempool.Hash, key [32]byte, evicted []mempool.Hash) [][32]byte {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	if p.byHash == nil {
-		p.byHash = make(map[mempool.Hash]pendingEntry)
-		p.bySender = make(map[common.Address]map[uint64]mempool.Hash)
+	if p.keys == nil {
+		p.keys = make(map[mempool.Hash][32]byte)
 	}
 	var keys [][32]byte
 	for _, h := range evicted {
-		if e, ok := p.byHash[h]; ok {
-			keys = append(keys, e.key)
-			p.removeLocked(h, e)
+		if k, ok := p.keys[h]; ok {
+			keys = append(keys, k)
+			delete(p.keys, h)
 		}
 	}
-	p.byHash[hash] = pendingEntry{key: key, sender: env.Sender, nonce: env.Nonce}
-	if p.bySender[env.Sender] == nil {
-		p.bySender[env.Sender] = make(map[uint64]mempool.Hash)
-	}
-	p.bySender[env.Sender][env.Nonce] = hash
+	p.keys[hash] = key
 	return keys
 }
 
@@ -52,40 +40,15 @@ func (p *pendingIndex) remove(hashes ...mempool.Hash) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	for _, h := range hashes {
-		if e, ok := p.byHash[h]; ok {
-			p.removeLocked(h, e)
-		}
-	}
-}
-
-func (p *pendingIndex) removeLocked(h mempool.Hash, e pendingEntry) {
-	delete(p.byHash, h)
-	if m := p.bySender[e.sender]; m != nil && m[e.nonce] == h {
-		delete(m, e.nonce)
-		if len(m) == 0 {
-			delete(p.bySender, e.sender)
-		}
+		delete(p.keys, h)
 	}
 }
 
 func (p *pendingIndex) has(h mempool.Hash) bool {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	_, ok := p.byHash[h]
+	_, ok := p.keys[h]
 	return ok
-}
-
-// next returns the first nonce from n on with no pending envelope.
-func (p *pendingIndex) next(addr common.Address, n uint64) uint64 {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	m := p.bySender[addr]
-	for {
-		if _, ok := m[n]; !ok {
-			return n
-		}
-		n++
-	}
 }
 
 // Pending reports whether an envelope is waiting in this node's mempool:
@@ -96,5 +59,5 @@ func (a *App) Pending(hash common.Hash) bool { return a.pooled.has(mempool.Hash(
 // given its committed next nonce: the first nonce from committed on that
 // has no envelope pending on this node.
 func (a *App) PendingNonce(addr common.Address, committed uint64) uint64 {
-	return a.pooled.next(addr, committed)
+	return a.pool.PendingNonce(addr, committed)
 }

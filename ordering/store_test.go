@@ -9,14 +9,21 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/cockroachdb/pebble"
 	dbm "github.com/cometbft/cometbft-db"
 	abci "github.com/cometbft/cometbft/abci/types"
 	"github.com/ethereum/go-ethereum/common"
 )
 
+// quietLogger silences pebble's routine WAL recovery messages.
+type quietLogger struct{}
+
+func (quietLogger) Infof(string, ...any)           {}
+func (quietLogger) Fatalf(format string, a ...any) { panic(fmt.Sprintf(format, a...)) }
+
 func pebbleDB(t testing.TB, dir string) dbm.DB {
 	t.Helper()
-	db, err := dbm.NewDB("app", dbm.PebbleDBBackend, dir)
+	db, err := dbm.NewPebbleDBWithOpts("app", dir, &pebble.Options{Logger: quietLogger{}})
 	if err != nil {
 		t.Fatal(err)
 	}
