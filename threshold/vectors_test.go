@@ -612,13 +612,32 @@ func writeFuzzCorpora(t *testing.T, file *vectorFile) {
 		"parse_signature":         "FuzzParseSignature",
 		"parse_partial_signature": "FuzzParsePartialSignature",
 		"parse_identity":          "FuzzParseIdentity",
+		"":                        "FuzzDecodeG2", // from ciphertext vectors below
 	}
+	// Files are overwritten, never deleted, so inputs the fuzzer found and
+	// saved beside them stay.
 	for _, target := range targets {
-		dir := filepath.Join("testdata", "fuzz", target)
-		if err := os.RemoveAll(dir); err != nil {
+		if err := os.MkdirAll(filepath.Join("testdata", "fuzz", target), 0o755); err != nil {
 			t.Fatal(err)
 		}
-		if err := os.MkdirAll(dir, 0o755); err != nil {
+	}
+	write := func(target, name string, b []byte) {
+		var lit strings.Builder
+		for _, c := range b {
+			if c >= 0x20 && c < 0x7f && c != '"' && c != '\\' {
+				lit.WriteByte(c)
+			} else {
+				fmt.Fprintf(&lit, "\\x%02x", c)
+			}
+		}
+		content := "go test fuzz v1\n[]byte(\"" + lit.String() + "\")\n"
+		file := strings.Map(func(r rune) rune {
+			if r >= 'a' && r <= 'z' || r >= '0' && r <= '9' {
+				return r
+			}
+			return '-'
+		}, strings.ToLower(name))
+		if err := os.WriteFile(filepath.Join("testdata", "fuzz", target, file), []byte(content), 0o644); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -631,23 +650,10 @@ func writeFuzzCorpora(t *testing.T, file *vectorFile) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		var lit strings.Builder
-		for _, c := range b {
-			if c >= 0x20 && c < 0x7f && c != '"' && c != '\\' {
-				lit.WriteByte(c)
-			} else {
-				fmt.Fprintf(&lit, "\\x%02x", c)
-			}
-		}
-		content := "go test fuzz v1\n[]byte(\"" + lit.String() + "\")\n"
-		name := strings.Map(func(r rune) rune {
-			if r >= 'a' && r <= 'z' || r >= '0' && r <= '9' {
-				return r
-			}
-			return '-'
-		}, strings.ToLower(v.Name))
-		if err := os.WriteFile(filepath.Join("testdata", "fuzz", target, name), []byte(content), 0o644); err != nil {
-			t.Fatal(err)
+		write(target, v.Name, b)
+		// The U of each ciphertext seeds the internal G2 decoder's fuzzer.
+		if v.Op == "parse_ciphertext" && len(b) >= 97 {
+			write("FuzzDecodeG2", v.Name, b[1:97])
 		}
 	}
 }
