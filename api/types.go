@@ -198,7 +198,7 @@ type BlockTx struct {
 func ParseHash(s string) (common.Hash, error) {
 	var h common.Hash
 	if err := parseHex(s, h[:]); err != nil {
-		return common.Hash{}, fmt.Errorf("api: transaction hash %q: %w", clip(s), err)
+		return common.Hash{}, fmt.Errorf("api: hash %q: %w", clip(s), err)
 	}
 	return h, nil
 }

@@ -163,6 +163,19 @@ func TestJSONLikeCurl(t *testing.T) {
 		t.Fatalf("eon public key in JSON = %v, want base64 AQID", key)
 	}
 
+	// The README's GET form.
+	greq, _ := http.NewRequestWithContext(t.Context(), http.MethodGet,
+		f.mem.URL()+"/veil.v1.SequencerService/GetEncryptionParams?encoding=json&message=%7B%7D", nil)
+	gres, err := f.mem.ClientHTTP1().Do(greq)
+	if err != nil {
+		t.Fatal(err)
+	}
+	graw, _ := io.ReadAll(gres.Body)
+	gres.Body.Close()
+	if gres.StatusCode != 200 || !strings.Contains(string(graw), `"chainId":"veil-test"`) {
+		t.Fatalf("GET GetEncryptionParams: %d %s", gres.StatusCode, graw)
+	}
+
 	env := envelope(0, 9)
 	body, _ := json.Marshal(map[string]any{"envelope": env})
 	code, out = post(t, f, "SubmitEnvelope", string(body))
