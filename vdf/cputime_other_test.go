@@ -1,0 +1,5 @@
+//go:build !unix
+
+package vdf
+
+func cpuSeconds() float64 { return 0 }
