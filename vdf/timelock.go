@@ -60,6 +60,14 @@ type Params struct {
 	tables [2][]mont.Nat // g^(2^(6i)) and h^(2^(6i)) for Lock
 }
 
+// check rejects nil Params and zero values not made by this package.
+func (p *Params) check() error {
+	if p == nil || p.network == "" {
+		return fmt.Errorf("%w: not made by GenerateParams, NewParams or a Parse function", ErrParams)
+	}
+	return nil
+}
+
 // Network returns the network name the parameters are for.
 func (p *Params) Network() string { return p.network }
 
@@ -214,8 +222,8 @@ func ParsePuzzle(b []byte) (*Puzzle, error) {
 // exponentiations; the first Lock on a Params also builds their tables
 // (about 4,400 squarings).
 func Lock(p *Params, key []byte, rand io.Reader) (*Puzzle, error) {
-	if p == nil {
-		return nil, fmt.Errorf("%w: missing", ErrParams)
+	if err := p.check(); err != nil {
+		return nil, err
 	}
 	if len(key) != KeySize {
 		return nil, ErrKeySize
@@ -260,8 +268,11 @@ func Solve(p *Params, pz *Puzzle) (key []byte, y *Element, proof *Proof, err err
 // SolveContext is Solve that stops early, returning ctx.Err(), when ctx is
 // done.
 func SolveContext(ctx context.Context, p *Params, pz *Puzzle) (key []byte, y *Element, proof *Proof, err error) {
-	if p == nil || pz == nil {
-		return nil, nil, nil, fmt.Errorf("%w: missing params or puzzle", ErrParams)
+	if err := p.check(); err != nil {
+		return nil, nil, nil, err
+	}
+	if pz == nil {
+		return nil, nil, nil, fmt.Errorf("%w: missing puzzle", ErrElement)
 	}
 	if err := pz.x.valid(); err != nil {
 		return nil, nil, nil, fmt.Errorf("puzzle: %w", err)
@@ -278,8 +289,11 @@ func SolveContext(ctx context.Context, p *Params, pz *Puzzle) (key []byte, y *El
 // verifies the proof before it uses y, so a wrong y fails with ErrProof and
 // never reaches the AEAD.
 func Open(p *Params, pz *Puzzle, y *Element, proof *Proof) ([]byte, error) {
-	if p == nil || pz == nil {
-		return nil, fmt.Errorf("%w: missing params or puzzle", ErrParams)
+	if err := p.check(); err != nil {
+		return nil, err
+	}
+	if pz == nil {
+		return nil, fmt.Errorf("%w: missing puzzle", ErrElement)
 	}
 	if err := Verify(&pz.x, y, p.t, proof); err != nil {
 		return nil, err

@@ -150,6 +150,18 @@ func TestTimelock(t *testing.T) {
 	if _, err := vdf.Lock(p, key, bytes.NewReader(nil)); err == nil {
 		t.Fatal("Lock without randomness succeeded")
 	}
+	for name, err := range map[string]error{
+		"Lock":  func() error { _, err := vdf.Lock(new(vdf.Params), key, rng); return err }(),
+		"Solve": func() error { _, _, _, err := vdf.Solve(nil, pz); return err }(),
+		"Open":  func() error { _, err := vdf.Open(new(vdf.Params), pz, y, proof); return err }(),
+	} {
+		if !errors.Is(err, vdf.ErrParams) {
+			t.Errorf("%s with unmade params: %v", name, err)
+		}
+	}
+	if _, err := vdf.Open(p, nil, y, proof); !errors.Is(err, vdf.ErrElement) {
+		t.Errorf("Open(nil puzzle) = %v", err)
+	}
 	if _, err := vdf.Lock(p, key, zeroReader{}); err == nil {
 		t.Fatal("Lock with an all-zero randomness source succeeded")
 	}
