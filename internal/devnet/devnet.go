@@ -17,6 +17,7 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/ethereum/go-ethereum/crypto"
@@ -108,6 +109,8 @@ type Devnet struct {
 	// member order (member i+1 runs on validator i).
 	Shares []*threshold.SecretKeyShare
 
+	stopping atomic.Bool
+
 	mu      sync.Mutex
 	backend *sequencer.Backend
 	api     *server.Server
@@ -137,7 +140,10 @@ func Start(ctx context.Context, cfg Config) (*Devnet, error) {
 			return nil, fmt.Errorf("devnet: reset: %w", err)
 		}
 	}
+	// CometBFT reports its peers' connections closing as errors while
+	// the network shuts down; a stopping devnet drops its own logs.
 	d := &Devnet{cfg: cfg}
+	d.cfg.Logger = slog.New(&quietOnStop{h: cfg.Logger.Handler(), stopping: &d.stopping})
 	if _, err := os.Stat(filepath.Join(cfg.Dir, manifestName)); errors.Is(err, os.ErrNotExist) {
 		if err := d.create(); err != nil {
 			return nil, err
@@ -361,7 +367,33 @@ func (d *Devnet) Restart(ctx context.Context, i int) error {
 
 // Stop stops the API and every validator.
 func (d *Devnet) Stop() error {
+	d.stopping.Store(true)
 	return errors.Join(d.stopAPI(), d.Network.Stop())
+}
+
+// quietOnStop passes records to h until stopping is set.
+type quietOnStop struct {
+	h        slog.Handler
+	stopping *atomic.Bool
+}
+
+func (q *quietOnStop) Enabled(ctx context.Context, l slog.Level) bool {
+	return !q.stopping.Load() && q.h.Enabled(ctx, l)
+}
+
+func (q *quietOnStop) Handle(ctx context.Context, r slog.Record) error {
+	if q.stopping.Load() {
+		return nil
+	}
+	return q.h.Handle(ctx, r)
+}
+
+func (q *quietOnStop) WithAttrs(as []slog.Attr) slog.Handler {
+	return &quietOnStop{h: q.h.WithAttrs(as), stopping: q.stopping}
+}
+
+func (q *quietOnStop) WithGroup(name string) slog.Handler {
+	return &quietOnStop{h: q.h.WithGroup(name), stopping: q.stopping}
 }
 
 // RunDKG runs eon's DKG among n fresh committee members in memory and

@@ -1,0 +1,137 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/veilseq/veil/api/server"
+	"github.com/veilseq/veil/internal/devnet"
+)
+
+func init() { subcommands = append(subcommands, newDevnetCmd) }
+
+func newDevnetCmd() *cobra.Command {
+	var (
+		cfg      devnet.Config
+		rate     float64
+		noDemo   bool
+		logLevel string
+	)
+	cmd := &cobra.Command{
+		Use:   "devnet",
+		Short: "Run a whole veil network on this machine",
+		Long: `devnet runs n validators in one process on loopback, with the committee's
+eon key from a DKG among them, the wallet API on the first validator, and a
+demo wallet sending encrypted transactions to two demo rollups. It prints a
+status line every second; Ctrl-C stops it cleanly. Run it again to resume
+from its directory, or pass --reset to start over.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
+			defer stop()
+			logger, err := newLogger(cmd.ErrOrStderr(), logLevel)
+			if err != nil {
+				return err
+			}
+			cfg.Logger = logger
+			cfg.API = server.Config{IPRate: -1, SenderRate: -1}
+			out := cmd.OutOrStdout()
+			fmt.Fprintf(out, "veil devnet: starting %d validators in %s\n", max(cfg.Validators, 1), cfg.Dir)
+			d, err := devnet.Start(ctx, cfg)
+			if err != nil {
+				return err
+			}
+			defer func() {
+				fmt.Fprintln(out, "\nveil devnet: stopping")
+				if err := d.Stop(); err != nil {
+					logger.Error("stop", "err", err)
+				}
+			}()
+			fmt.Fprintf(out, "veil devnet: chain %s, %d validators, data in %s\n", d.ChainID(), len(d.Network.Nodes), d.Dir())
+			fmt.Fprintf(out, "veil devnet: wallet API at %s\n", d.APIURL())
+			fmt.Fprintf(out, "  curl -s -H 'Content-Type: application/json' -d '{}' %s/veil.v1.SequencerService/GetEncryptionParams\n", d.APIURL())
+			if rpc := d.Network.Nodes[0].RPCAddress(); rpc != "" {
+				fmt.Fprintf(out, "veil devnet: CometBFT RPC of node0 at %s\n", rpc)
+			}
+			var traffic *devnet.Traffic
+			if !noDemo {
+				traffic = &devnet.Traffic{URL: d.APIURL(), Wallets: d.Wallets, Rate: rate}
+				fmt.Fprintf(out, "veil devnet: demo wallets sending %.0f encrypted tx/s to rollups %d and %d (every fifth a bundle to both)\n",
+					rate, devnet.DemoRollups[0].ID, devnet.DemoRollups[1].ID)
+				go func() {
+					if err := traffic.Run(ctx); err != nil {
+						logger.Error("demo traffic stopped", "err", err)
+					}
+				}()
+			}
+			return statusLoop(ctx, out, d, traffic)
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&cfg.Dir, "dir", ".devnet", "directory for the network's state")
+	f.BoolVar(&cfg.Reset, "reset", false, "delete the directory and start a new network")
+	f.IntVar(&cfg.Validators, "validators", 4, "validators (and committee members) of a new network")
+	f.StringVar(&cfg.APIAddr, "api", "127.0.0.1:26670", "wallet API listen address")
+	f.DurationVar(&cfg.TimeoutCommit, "block-time", 300*time.Millisecond, "CometBFT timeout_commit of a new network")
+	f.Float64Var(&rate, "demo-rate", 20, "demo transactions per second")
+	f.BoolVar(&noDemo, "no-demo", false, "send no demo traffic")
+	f.StringVar(&logLevel, "log-level", "warn", "log level: debug, info, warn, error")
+	return cmd
+}
+
+// statusLoop prints one status line a second until ctx is done.
+func statusLoop(ctx context.Context, out io.Writer, d *devnet.Devnet, traffic *devnet.Traffic) error {
+	app := d.Network.Nodes[0].App()
+	sub := app.Subscribe(1024)
+	defer sub.Close()
+	tick := time.NewTicker(time.Second)
+	defer tick.Stop()
+	var committed, window int
+	start := time.Now()
+	for {
+		select {
+		case <-ctx.Done():
+			return nil
+		case b, ok := <-sub.C():
+			if !ok {
+				sub = app.Subscribe(1024)
+				continue
+			}
+			committed += len(b.Txs)
+			window += len(b.Txs)
+		case <-tick.C:
+			height, _ := app.LastCommit()
+			pending := d.Network.Nodes[0].Mempool().Size()
+			undecrypted := 0
+			for h := max(height-20, 1); h <= height; h++ {
+				if hs, err := app.PendingDecryptions(h); err == nil {
+					undecrypted += len(hs)
+				}
+			}
+			line := fmt.Sprintf("height %d | %d tx/s | committed %d | mempool %d | awaiting keys (last 20 blocks) %d | up %s",
+				height, window, committed, pending, undecrypted, time.Since(start).Truncate(time.Second))
+			if traffic != nil {
+				line += fmt.Sprintf(" | demo sent %d, refused %d", traffic.Submitted(), traffic.Rejected())
+			}
+			fmt.Fprintf(out, "\r\033[K%s", line)
+			window = 0
+		}
+	}
+}
+
+func newLogger(w io.Writer, level string) (*slog.Logger, error) {
+	var l slog.Level
+	if err := l.UnmarshalText([]byte(level)); err != nil {
+		return nil, errors.New("--log-level: want debug, info, warn or error")
+	}
+	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: l})), nil
+}

@@ -1,0 +1,88 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/spf13/cobra"
+
+	"github.com/veilseq/veil/api/server"
+	"github.com/veilseq/veil/internal/node"
+	"github.com/veilseq/veil/internal/sequencer"
+)
+
+func init() { subcommands = append(subcommands, newNodeCmd) }
+
+func newNodeCmd() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "node",
+		Short: "Run a validator",
+	}
+	cmd.AddCommand(newNodeStartCmd())
+	return cmd
+}
+
+func newNodeStartCmd() *cobra.Command {
+	var (
+		home, apiAddr, logLevel string
+		noAPI                   bool
+	)
+	cmd := &cobra.Command{
+		Use:   "start",
+		Short: "Start a validator from its home directory",
+		Long: `start runs one validator from a CometBFT home (config/, data/) written by
+veil testnet, and serves the wallet API from it. Stop it with Ctrl-C or
+SIGTERM; it resumes from its data directory.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
+			defer stop()
+			logger, err := newLogger(cmd.ErrOrStderr(), logLevel)
+			if err != nil {
+				return err
+			}
+			n, err := node.New(ctx, node.Config{Home: home, Logger: logger})
+			if err != nil {
+				return err
+			}
+			if err := n.Start(); err != nil {
+				return err
+			}
+			defer func() {
+				if err := n.Stop(); err != nil {
+					logger.Error("stop node", "err", err)
+				}
+			}()
+			logger.Warn("validator started", "moniker", n.Moniker(), "home", home)
+			if noAPI {
+				<-ctx.Done()
+				return nil
+			}
+			be, err := sequencer.New(sequencer.Config{App: n.App(), Mempool: n.Mempool(), BlockStore: n.BlockStore(), Logger: logger})
+			if err != nil {
+				return err
+			}
+			defer be.Close()
+			srv, err := server.New(be, server.Config{Addr: apiAddr, Logger: logger})
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(cmd.OutOrStdout(), "veil node: %s serving the wallet API at http://%s\n", n.Moniker(), apiAddr)
+			if err := srv.ListenAndServe(ctx); err != nil && !errors.Is(err, context.Canceled) {
+				return err
+			}
+			return nil
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&home, "home", "", "the validator's home directory (required)")
+	f.StringVar(&apiAddr, "api", "127.0.0.1:26670", "wallet API listen address")
+	f.BoolVar(&noAPI, "no-api", false, "do not serve the wallet API")
+	f.StringVar(&logLevel, "log-level", "warn", "log level: debug, info, warn, error")
+	_ = cmd.MarkFlagRequired("home")
+	return cmd
+}
