@@ -47,9 +47,10 @@ func (sk *SecretKeyShare) KeyShares(ids []Identity) []*KeyShare {
 //	e(Σ ρ_j·k_i(id_j), g2) = e(Σ ρ_j·id_j, P_i),
 //
 // two MSMs and a two-pairing product check instead of 2m pairings. A batch
-// with any invalid share passes with probability at most 2⁻¹²⁸. On failure
-// the caller may bisect or fall back to checking shares one by one to find
-// the bad ones; the member is faulty either way.
+// with any invalid share passes with probability at most 2⁻¹²⁸. An empty
+// batch is valid. On failure the caller may bisect or check shares one by
+// one to find the bad ones; the member is faulty either way. rand must be
+// unpredictable to the member (crypto/rand.Reader).
 func VerifyKeyShares(rand io.Reader, pk *EonPublicKey, member int, ids []Identity, shares []*KeyShare) error {
 	m, err := pk.member(member)
 	if err != nil {
