@@ -113,8 +113,8 @@ type seenKey struct {
 }
 
 // NewParticipant starts this member's side of a run. It returns the
-// participant and its first message, its deal, to broadcast to all other
-// members.
+// participant and the messages to broadcast to all other members: its deal
+// (in a committee of one, the whole run happens here).
 func NewParticipant(cfg Config) (*Participant, []*Message, error) {
 	n := len(cfg.Members)
 	if n < 1 || n > threshold.MaxMembers {
@@ -253,10 +253,11 @@ func (p *Participant) Phase() Phase { return p.phase }
 
 // Handle processes a message from another member and returns the messages
 // to broadcast in reply, if any. It returns an error if the message is
-// rejected (see the Err values; ErrDuplicate is harmless), and an error
-// wrapping ErrFailed if the run ended without a key. Messages of a later
-// phase are kept until the participant gets there; messages of a closed
-// phase are rejected with ErrLate.
+// rejected, leaving the participant unchanged (see the Err values;
+// ErrDuplicate is harmless, and is also what an echo of this member's own
+// message gets), and an error wrapping ErrFailed if the run ended without a
+// key. Messages of a later phase are kept until the participant gets there;
+// messages of a closed phase are rejected with ErrLate.
 func (p *Participant) Handle(m *Message) ([]*Message, error) {
 	if m == nil {
 		return nil, fmt.Errorf("%w: nil message", ErrMalformed)
