@@ -145,7 +145,7 @@ func Start(ctx context.Context, cfg Config) (*Devnet, error) {
 	d := &Devnet{cfg: cfg}
 	d.cfg.Logger = slog.New(&quietOnStop{h: cfg.Logger.Handler(), stopping: &d.stopping})
 	if _, err := os.Stat(filepath.Join(cfg.Dir, manifestName)); errors.Is(err, os.ErrNotExist) {
-		if err := d.create(); err != nil {
+		if err := d.create(nil); err != nil {
 			return nil, err
 		}
 	}
@@ -175,8 +175,22 @@ func (d *Devnet) homes() []string {
 	return homes
 }
 
+// Create lays out a new network in cfg.Dir without starting it, as Start
+// would: the eon's DKG among the committee, wallet keys, one home per
+// validator. With hosts (one per validator) the homes are for separate
+// machines; see node.TestnetConfig.Hosts. Dir must not hold a network.
+func Create(cfg Config, hosts []string) error {
+	if err := cfg.validate(); err != nil {
+		return err
+	}
+	if _, err := os.Stat(filepath.Join(cfg.Dir, manifestName)); err == nil {
+		return fmt.Errorf("devnet: %s already holds a network", cfg.Dir)
+	}
+	return (&Devnet{cfg: cfg}).create(hosts)
+}
+
 // create lays out a new network: the DKG among the committee, keys, homes.
-func (d *Devnet) create() error {
+func (d *Devnet) create(hosts []string) error {
 	cfg := d.cfg
 	n := cfg.Validators
 	if err := os.MkdirAll(cfg.Dir, 0o700); err != nil {
@@ -216,6 +230,7 @@ func (d *Devnet) create() error {
 		Genesis:       gen,
 		TimeoutCommit: cfg.TimeoutCommit,
 		Prometheus:    true,
+		Hosts:         hosts,
 	})
 	if err != nil {
 		return err
