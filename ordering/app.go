@@ -298,26 +298,29 @@ func clearDB(db dbm.DB, batch dbm.Batch) error {
 // state; re-checks after a block ask the Pool only, so no signature is
 // verified twice.
 func (a *App) CheckTx(_ context.Context, req *abci.CheckTxRequest) (*abci.CheckTxResponse, error) {
+	hash := mempool.Hash(crypto.Keccak256Hash(req.Tx))
+	if req.Type == abci.CHECK_TX_TYPE_RECHECK {
+		// The Pool holds the decoded envelope of everything it admitted;
+		// the hash is all it needs.
+		err := a.withCommittedView(func(v *view) error { return a.pool.Recheck(hash, v) })
+		if err != nil {
+			// CometBFT drops the envelope, and the Pool already has.
+			a.pooled.remove(hash)
+		}
+		return checkTxResponse(err), nil
+	}
 	env, err := a.checker.Stateless(req.Tx)
 	if err != nil {
 		return checkTxResponse(err), nil
 	}
-	hash := mempool.Hash(crypto.Keccak256Hash(req.Tx))
 	var evicted []mempool.Hash
 	err = a.withCommittedView(func(v *view) error {
-		if req.Type == abci.CHECK_TX_TYPE_RECHECK {
-			return a.pool.Recheck(hash, v)
-		}
 		var err error
 		evicted, err = a.pool.Admit(env, v)
 		return err
 	})
-	switch {
-	case err == nil && req.Type != abci.CHECK_TX_TYPE_RECHECK:
+	if err == nil {
 		a.trackPooled(req.Tx, hash, evicted)
-	case err != nil && req.Type == abci.CHECK_TX_TYPE_RECHECK:
-		// CometBFT drops the envelope, and the Pool already has.
-		a.pooled.remove(hash)
 	}
 	return checkTxResponse(err), nil
 }
@@ -418,7 +421,9 @@ func (a *App) ProcessProposal(_ context.Context, req *abci.ProcessProposalReques
 		return &abci.ProcessProposalResponse{Status: abci.PROCESS_PROPOSAL_STATUS_REJECT}, nil
 	}
 	if err := st.checkNext(req.Height); err != nil {
-		return nil, err
+		// Not this proposal's fault, but no block can be judged against
+		// the wrong state; rejecting costs a round, an error would halt.
+		return reject("state not at the previous height", "err", err)
 	}
 	if len(req.Txs) > int(st.params.MaxBlockTxs) {
 		return reject("too many envelopes", "txs", len(req.Txs), "max", st.params.MaxBlockTxs)

@@ -244,6 +244,11 @@ func TestCheckTxAndRecheck(t *testing.T) {
 	if err := checkTx(t, a, w.tx(0, 1, 10), false); err != nil {
 		t.Errorf("next nonce after commit: %v", err)
 	}
+	// A re-check consults the Pool only: bytes it never admitted are
+	// dropped without being decoded.
+	if err := checkTx(t, a, []byte{1, 2, 3}, true); !errors.Is(err, mempool.ErrEvicted) {
+		t.Errorf("recheck of unknown bytes: %v, want ErrEvicted", err)
+	}
 }
 
 func TestPrepareProposal(t *testing.T) {
