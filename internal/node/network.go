@@ -35,7 +35,9 @@ func StartNetwork(ctx context.Context, homes []string, base Config) (*Network, e
 }
 
 // Restart stops node i if it runs and starts it again from its home,
-// as a validator process restarting on its host would.
+// as a validator process restarting on its host would. The restarted node
+// serves no metrics: the stopped node's are still registered in the
+// process-wide Prometheus registry.
 func (nw *Network) Restart(ctx context.Context, i int, base Config) error {
 	if i < 0 || i >= len(nw.Nodes) {
 		return fmt.Errorf("node: no node %d", i)
@@ -46,7 +48,7 @@ func (nw *Network) Restart(ctx context.Context, i int, base Config) error {
 	}
 	c := base
 	c.Home = old.cfg.RootDir
-	c.DisableMetrics = base.DisableMetrics || i > 0
+	c.DisableMetrics = true
 	n, err := New(ctx, c)
 	if err != nil {
 		return err
