@@ -148,6 +148,9 @@ func loadCommitted(g getter) (committed, error) {
 	if err != nil || !ok {
 		return committed{}, err
 	}
+	if len(m.AppHash) == 0 {
+		return committed{}, fmt.Errorf("%w: genesis state without commit metadata", errCorrupt)
+	}
 	params, err := loadParams(g)
 	if err != nil {
 		return committed{}, err

@@ -334,4 +334,14 @@ func TestSubscribe(t *testing.T) {
 	if _, ok := <-sub.C(); ok || sub.Err() == nil {
 		t.Error("closed subscription still open")
 	}
+
+	live := a.Subscribe(1)
+	if err := a.Close(); err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range []*Subscription{live, a.Subscribe(1)} {
+		if _, ok := <-s.C(); ok || s.Err() == nil {
+			t.Error("subscription open after Close")
+		}
+	}
 }

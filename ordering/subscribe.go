@@ -64,8 +64,9 @@ func (s *Subscription) Close() {
 }
 
 type hub struct {
-	mu   sync.Mutex
-	subs map[*Subscription]struct{}
+	mu     sync.Mutex
+	subs   map[*Subscription]struct{}
+	closed error // why closeAll ended everything; later subscriptions start ended
 }
 
 func (h *hub) subscribe(buffer int) *Subscription {
@@ -79,6 +80,9 @@ func (h *hub) subscribe(buffer int) *Subscription {
 		h.subs = make(map[*Subscription]struct{})
 	}
 	h.subs[s] = struct{}{}
+	if h.closed != nil {
+		h.end(s, h.closed)
+	}
 	return s
 }
 
@@ -107,6 +111,7 @@ func (h *hub) publish(b CommittedBlock) {
 func (h *hub) closeAll(why error) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
+	h.closed = why
 	for s := range h.subs {
 		h.end(s, why)
 	}
