@@ -92,17 +92,93 @@ func (s *dbSet) closeAll() error {
 	return errors.Join(errs...)
 }
 
-// closeOnce makes Close idempotent (pebble panics on a second Close).
+// closeOnce makes Close idempotent (pebble panics on a second Close) and
+// makes a closed database answer instead of panicking. CometBFT v1.0.1's
+// Stop returns while some reactor goroutines still sleep between reads of
+// the block store (the consensus reactor's maj23 query loop sleeps 2 s
+// before it looks at whether it should still run); one waking after the
+// databases closed would crash the process inside pebble. After Close,
+// reads find nothing, and writes and iterators fail with errDBClosed.
 type closeOnce struct {
 	dbm.DB
-	once sync.Once
-	err  error
+	mu     sync.RWMutex
+	closed bool
+	err    error
 }
 
+var errDBClosed = errors.New("node: database closed")
+
 func (c *closeOnce) Close() error {
-	c.once.Do(func() { c.err = c.DB.Close() })
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if !c.closed {
+		c.closed = true
+		c.err = c.DB.Close()
+	}
 	return c.err
 }
+
+func (c *closeOnce) Get(key []byte) ([]byte, error) {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	if c.closed {
+		return nil, nil
+	}
+	return c.DB.Get(key)
+}
+
+func (c *closeOnce) Has(key []byte) (bool, error) {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	if c.closed {
+		return false, nil
+	}
+	return c.DB.Has(key)
+}
+
+func (c *closeOnce) guard(f func() error) error {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	if c.closed {
+		return errDBClosed
+	}
+	return f()
+}
+
+func (c *closeOnce) Set(k, v []byte) error { return c.guard(func() error { return c.DB.Set(k, v) }) }
+func (c *closeOnce) SetSync(k, v []byte) error {
+	return c.guard(func() error { return c.DB.SetSync(k, v) })
+}
+func (c *closeOnce) Delete(k []byte) error { return c.guard(func() error { return c.DB.Delete(k) }) }
+func (c *closeOnce) DeleteSync(k []byte) error {
+	return c.guard(func() error { return c.DB.DeleteSync(k) })
+}
+func (c *closeOnce) Compact(start, end []byte) error {
+	return c.guard(func() error { return c.DB.Compact(start, end) })
+}
+
+func (c *closeOnce) Iterator(start, end []byte) (it dbm.Iterator, err error) {
+	err = c.guard(func() error { it, err = c.DB.Iterator(start, end); return err })
+	return it, err
+}
+
+func (c *closeOnce) ReverseIterator(start, end []byte) (it dbm.Iterator, err error) {
+	err = c.guard(func() error { it, err = c.DB.ReverseIterator(start, end); return err })
+	return it, err
+}
+
+func (c *closeOnce) NewBatch() dbm.Batch {
+	return &guardedBatch{db: c, Batch: c.DB.NewBatch()}
+}
+
+// guardedBatch refuses to write once its database is closed.
+type guardedBatch struct {
+	dbm.Batch
+	db *closeOnce
+}
+
+func (b *guardedBatch) Write() error     { return b.db.guard(b.Batch.Write) }
+func (b *guardedBatch) WriteSync() error { return b.db.guard(b.Batch.WriteSync) }
 
 func openDB(name string, cfg *cmtcfg.Config, log pebble.Logger) (dbm.DB, error) {
 	if dbm.BackendType(cfg.DBBackend) == dbm.PebbleDBBackend {
