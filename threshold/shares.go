@@ -1,6 +1,7 @@
 package threshold
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"runtime"
@@ -78,7 +79,7 @@ func VerifyKeyShares(rand io.Reader, pk *EonPublicKey, member int, ids []Identit
 	return nil
 }
 
-var errBatch = fmt.Errorf("batch check failed")
+var errBatch = errors.New("batch check failed")
 
 // batchCheck checks e(pts[j], g2) = e(ids[j], q) for all j with one random
 // linear combination.
