@@ -6,14 +6,18 @@ import (
 	"crypto/rand"
 	"errors"
 	"fmt"
+	"io"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
 
 	"github.com/ethereum/go-ethereum/common"
+	"golang.org/x/crypto/chacha20poly1305"
 
 	"github.com/veilseq/veil/api/client"
 	"github.com/veilseq/veil/mempool"
+	"github.com/veilseq/veil/threshold"
 )
 
 // Traffic sends encrypted envelopes from wallets through the wallet API,
@@ -34,6 +38,11 @@ type Traffic struct {
 	// sends demo transfers, every fifth one a bundle across the demo
 	// rollups.
 	Payload func(wallet, i int) []client.Leg
+	// Plaintext sends the payload unencrypted in an envelope of the same
+	// size and format (a zero U and tag around the bytes), for measuring
+	// what encryption costs against the same network. Such payloads can
+	// never decrypt; only benchmarks use it.
+	Plaintext bool
 	// OnSubmit, if set, is called after each accepted submission.
 	OnSubmit func(wallet int, hash common.Hash, at time.Time)
 
@@ -105,7 +114,11 @@ func (t *Traffic) wallet(ctx context.Context, c *client.Client, w int, key *ecds
 			return nil // the others finish their submissions in flight
 		}
 		legs := t.legs(w, i)
-		env, err := client.Seal(rand.Reader, params, key, client.Tx{Legs: legs, Nonce: nonce})
+		seal := client.Seal
+		if t.Plaintext {
+			seal = SealPlain
+		}
+		env, err := seal(rand.Reader, params, key, client.Tx{Legs: legs, Nonce: nonce})
 		if err != nil {
 			return fmt.Errorf("devnet: wallet %d: seal: %w", w, err)
 		}
@@ -163,3 +176,49 @@ func (t *Traffic) legs(w, i int) []client.Leg {
 	}
 	return []client.Leg{{Rollup: r, Data: fmt.Appendf(nil, `{"transfer":%d,"amount":5,"from":"wallet%d"}`, i, w)}}
 }
+
+// SealPlain builds the envelope client.Seal would, with the payload in the
+// clear inside a ciphertext-shaped frame of the same length: the version
+// byte and zeros where U and the AEAD tag go. It does no curve or AEAD work,
+// and its payload can never decrypt: it exists to measure what encryption
+// costs against the same network.
+func SealPlain(rnd io.Reader, p *client.Params, key *ecdsa.PrivateKey, tx client.Tx) (*mempool.Envelope, error) {
+	var plaintext []byte
+	var rollups []uint64
+	if len(tx.Legs) == 1 {
+		plaintext, rollups = tx.Legs[0].Data, []uint64{tx.Legs[0].Rollup}
+	} else {
+		b, err := client.EncodeBundle(tx.Legs)
+		if err != nil {
+			return nil, err
+		}
+		plaintext = b
+		for _, l := range tx.Legs {
+			rollups = append(rollups, l.Rollup)
+		}
+		slices.Sort(rollups)
+	}
+	window := uint64(client.DefaultExpiryBlocks)
+	if p.MaxExpiryBlocks != 0 {
+		window = min(window, p.MaxExpiryBlocks)
+	}
+	env := &mempool.Envelope{
+		ChainID: p.ChainID, Eon: p.Eon.ID, Nonce: tx.Nonce, Fee: max(tx.Fee, p.MinFee),
+		Expiry: p.LatestHeight + window, Rollups: rollups,
+	}
+	if _, err := io.ReadFull(rnd, env.Prefix[:]); err != nil {
+		return nil, err
+	}
+	frame := make([]byte, threshold.CiphertextOverhead+len(plaintext))
+	frame[0] = plainFrameVersion
+	copy(frame[threshold.CiphertextOverhead-chacha20poly1305.Overhead:], plaintext)
+	env.Ciphertext = frame
+	if err := env.Sign(key); err != nil {
+		return nil, err
+	}
+	return env, nil
+}
+
+// plainFrameVersion is threshold's ciphertext format version 1, so the
+// frame passes admission's format check like a real ciphertext.
+const plainFrameVersion = 0x01
