@@ -18,15 +18,7 @@ import (
 // the API's rate limits off (the test is the only client).
 func startDevnet(t *testing.T, wallets int) *devnet.Devnet {
 	t.Helper()
-	ctx := context.Background()
-	d, err := devnet.Start(ctx, devnet.Config{
-		Dir:           t.TempDir(),
-		Validators:    4,
-		Wallets:       wallets,
-		APIAddr:       "127.0.0.1:0",
-		TimeoutCommit: 200 * time.Millisecond,
-		API:           server.Config{IPRate: -1, SenderRate: -1},
-	})
+	d, err := devnet.Start(context.Background(), devnetConfig(t.TempDir(), wallets))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -36,6 +28,17 @@ func startDevnet(t *testing.T, wallets int) *devnet.Devnet {
 		}
 	})
 	return d
+}
+
+func devnetConfig(dir string, wallets int) devnet.Config {
+	return devnet.Config{
+		Dir:           dir,
+		Validators:    4,
+		Wallets:       wallets,
+		APIAddr:       "127.0.0.1:0",
+		TimeoutCommit: 200 * time.Millisecond,
+		API:           server.Config{IPRate: -1, SenderRate: -1},
+	}
 }
 
 // TestEncryptedEnvelopesCommitExactlyOnce submits 500 encrypted envelopes

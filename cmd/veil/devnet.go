@@ -44,6 +44,7 @@ from its directory, or pass --reset to start over.`,
 			}
 			cfg.Logger = logger
 			cfg.API = server.Config{IPRate: -1, SenderRate: -1}
+			cfg.Metrics = true
 			out := cmd.OutOrStdout()
 			fmt.Fprintf(out, "veil devnet: starting %d validators in %s\n", max(cfg.Validators, 1), cfg.Dir)
 			d, err := devnet.Start(ctx, cfg)

@@ -62,6 +62,10 @@ type Config struct {
 	// API tunes the wallet API server (rate limits and so on); Addr and
 	// Logger are set from this Config.
 	API server.Config
+	// Metrics serves CometBFT's Prometheus metrics from validator 0 (port
+	// in its config.toml). Prometheus' registry is process-wide, so only
+	// one devnet per process may turn it on.
+	Metrics bool
 	// Logger receives the network's logs. Default discards.
 	Logger *slog.Logger
 	// Rand feeds key generation; default crypto/rand.
@@ -164,7 +168,7 @@ func Start(ctx context.Context, cfg Config) (*Devnet, error) {
 }
 
 func (d *Devnet) nodeConfig() node.Config {
-	return node.Config{Logger: d.cfg.Logger, Rule: d.cfg.Rule}
+	return node.Config{Logger: d.cfg.Logger, Rule: d.cfg.Rule, DisableMetrics: !d.cfg.Metrics}
 }
 
 func (d *Devnet) homes() []string {
