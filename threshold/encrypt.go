@@ -15,9 +15,17 @@ import (
 // Ciphertext layout: version(1) ‖ U(96) ‖ ChaCha20-Poly1305 output
 // (len(plaintext) + 16-byte tag).
 const (
-	// CiphertextOverhead is the ciphertext size minus the plaintext size.
-	CiphertextOverhead = 1 + g2Size + chacha20poly1305.Overhead // 113
+	// CiphertextOverhead is the ciphertext size minus the plaintext size:
+	// a version byte, U (96) and the Poly1305 tag (16).
+	CiphertextOverhead = 113
 	ciphertextHeader   = 1 + g2Size
+)
+
+// CiphertextOverhead must equal the sum of its parts (both differences
+// must be non-negative for these constants to compile).
+const (
+	_ = uint(CiphertextOverhead - (ciphertextHeader + chacha20poly1305.Overhead))
+	_ = uint((ciphertextHeader + chacha20poly1305.Overhead) - CiphertextOverhead)
 )
 
 // kdfSalt domain-separates the KEM key derivation.
