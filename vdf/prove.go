@@ -43,9 +43,11 @@ type proofPlan struct {
 
 func (p proofPlan) stride() uint64 { return p.kappa * p.gamma }
 
-// newProofPlan chooses κ and γ minimising the multiplications of the proof
+// newProofPlan chooses κ and γ minimising the multiplications each of the
+// workers does, n/W + γ·2^(κ+1) (every worker combines its own buckets),
 // under the memory bound.
-func newProofPlan(t uint64) proofPlan {
+func newProofPlan(t uint64, workers int) proofPlan {
+	w := uint64(max(1, workers))
 	var best proofPlan
 	bestCost := ^uint64(0)
 	for k := uint64(1); k <= maxKappa; k++ {
@@ -54,10 +56,12 @@ func newProofPlan(t uint64) proofPlan {
 			break
 		}
 		g := (n + maxCheckpoints - 1) / maxCheckpoints
-		cost := n + g<<(k+1) + g*k
+		c := (n + g - 1) / g
+		ww := min(w, max(1, c/minCheckpointsPerWorker))
+		cost := n/ww + g<<(k+1) + g*k
 		if cost < bestCost {
 			bestCost = cost
-			best = proofPlan{kappa: k, gamma: g, digits: n, checkpoints: (n + g - 1) / g}
+			best = proofPlan{kappa: k, gamma: g, digits: n, checkpoints: c}
 		}
 	}
 	return best
@@ -88,7 +92,7 @@ func (p proofPlan) prove(checkpoints []mont.Nat, t uint64, ell *big.Int, workers
 
 // minCheckpointsPerWorker keeps small proofs on one goroutine: each worker
 // repeats the bucket combination, 2^(κ+1) multiplications per Horner step.
-const minCheckpointsPerWorker = 1 << 12
+const minCheckpointsPerWorker = 1 << 10
 
 // provePart returns Π_s (Π_{lo≤j<hi} D_j^(d_(γj+s)))^(2^(κs)), or false if
 // it is 1.
@@ -99,8 +103,15 @@ func (p proofPlan) provePart(checkpoints []mont.Nat, lo, hi int, t uint64, ell *
 		resSet bool
 		v, tmp big.Int
 	)
-	// stepping j down by one multiplies 2^(T-κ(γj+s+1)) by 2^(κγ) mod ℓ
-	step := new(big.Int).Exp(big.NewInt(2), new(big.Int).SetUint64(p.stride()), ell)
+	// Digit i is the quotient of one step of the long division of 2^T by ℓ:
+	// with v = 2^(T-κ(i+1)) mod ℓ, 2^κ·v = d_i·ℓ + (2^(T-κi) mod ℓ). The
+	// remainder is the v of digit i-1; digit i-γ (the next j down) needs
+	// a further factor 2^(κ(γ-1)) mod ℓ, which is 1 when γ = 1.
+	var step *big.Int
+	if p.gamma > 1 {
+		step = new(big.Int).Exp(big.NewInt(2), new(big.Int).SetUint64(p.kappa*(p.gamma-1)), ell)
+	}
+	var d big.Int
 	for s := int64(p.gamma) - 1; s >= 0; s-- {
 		us := uint64(s)
 		if us < p.digits {
@@ -109,14 +120,15 @@ func (p proofPlan) provePart(checkpoints []mont.Nat, lo, hi int, t uint64, ell *
 				e := t - p.kappa*(p.gamma*jTop+us+1)
 				v.Exp(big.NewInt(2), new(big.Int).SetUint64(e), ell)
 				for j := int64(jTop); j >= int64(lo); j-- {
-					// d = ⌊2^κ v / ℓ⌋
 					tmp.Lsh(&v, uint(p.kappa))
-					tmp.Quo(&tmp, ell)
-					if d := tmp.Uint64(); d != 0 {
+					d.QuoRem(&tmp, ell, &v)
+					if d := d.Uint64(); d != 0 {
 						bk.add(d, &checkpoints[j])
 					}
-					tmp.Mul(&v, step)
-					v.Mod(&tmp, ell)
+					if step != nil {
+						tmp.Mul(&v, step)
+						v.Mod(&tmp, ell)
+					}
 				}
 			}
 		}

@@ -87,7 +87,8 @@ func EvalContext(ctx context.Context, x *Element, t uint64) (*Element, *Proof, e
 	if err := checkDelay(t); err != nil {
 		return nil, nil, err
 	}
-	plan := newProofPlan(t)
+	workers := runtime.GOMAXPROCS(0)
+	plan := newProofPlan(t, workers)
 	cur, checkpoints, err := squareAndCheckpoint(ctx, x, t, plan)
 	if err != nil {
 		return nil, nil, err
@@ -99,7 +100,7 @@ func EvalContext(ctx context.Context, x *Element, t uint64) (*Element, *Proof, e
 		return nil, nil, fmt.Errorf("%w: x^(2^T) is the identity", ErrElement)
 	}
 	ell := challenge(x, y, t)
-	pim := plan.prove(checkpoints, t, ell, runtime.GOMAXPROCS(0))
+	pim := plan.prove(checkpoints, t, ell, workers)
 	pi, err := canonical(modN.FromMont(&pim))
 	if err != nil {
 		return nil, nil, fmt.Errorf("%w: proof is the identity", ErrElement)

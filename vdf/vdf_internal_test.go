@@ -65,7 +65,7 @@ func TestProveAgainstReference(t *testing.T) {
 
 func TestPlan(t *testing.T) {
 	for _, T := range []uint64{256, 1000, 1 << 20, 1 << 26, 1 << 30, 5e9, MaxDelay} {
-		p := newProofPlan(T)
+		p := newProofPlan(T, 2)
 		if p.checkpoints > maxCheckpoints || p.kappa == 0 || p.kappa > maxKappa {
 			t.Errorf("T=%d: plan %+v out of bounds", T, p)
 		}
