@@ -19,6 +19,7 @@ import (
 	cmttypes "github.com/cometbft/cometbft/types"
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/crypto"
+	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/veilseq/veil/mempool"
 	"github.com/veilseq/veil/ordering"
@@ -46,6 +47,10 @@ type Config struct {
 	DisableMetrics bool
 	// Rule orders blocks. Default ordering.ArrivalOrder.
 	Rule ordering.Rule
+	// Metrics receives veil's metrics (admission by reason, block fill),
+	// labelled with the node's moniker. Default prometheus's default
+	// registry, which CometBFT's metrics server (if on) serves.
+	Metrics prometheus.Registerer
 }
 
 func (c *Config) validate() error {
@@ -54,6 +59,9 @@ func (c *Config) validate() error {
 	}
 	if c.Logger == nil {
 		c.Logger = slog.New(slog.DiscardHandler)
+	}
+	if c.Metrics == nil {
+		c.Metrics = prometheus.DefaultRegisterer
 	}
 	if c.CometLogLevel == nil {
 		c.CometLogLevel = slog.LevelWarn
@@ -124,7 +132,7 @@ func New(ctx context.Context, c Config) (*Node, error) {
 	// synchronizes between them, so CheckTx's signature checks run beside
 	// consensus instead of queueing behind it.
 	comet, err := cmtnode.NewNode(ctx, cfg, pv, nodeKey,
-		proxy.NewConnSyncLocalClientCreator(app),
+		proxy.NewConnSyncLocalClientCreator(&instrumented{App: app, m: newMetrics(c.Metrics, cfg.Moniker)}),
 		cmtnode.DefaultGenesisDocProviderFunc(cfg),
 		dbs.provider,
 		cmtnode.DefaultMetricsProvider(cfg.Instrumentation),
