@@ -93,6 +93,9 @@ type App struct {
 	onEvict atomic.Pointer[func(txKeys [][32]byte)]
 
 	subs hub
+
+	// keys feeds and checks decryption-key records (keys.go).
+	keys keyState
 }
 
 var _ abci.Application = (*App)(nil)
@@ -274,6 +277,7 @@ func genesisWrites(g *Genesis, chain chainRecord) *overlay {
 	for _, r := range g.Rollups {
 		o.set(keyU64(tagRollup, r.ID), r.encode())
 	}
+	writeKeyholders(o, g)
 	return o
 }
 
@@ -407,6 +411,10 @@ func (a *App) PrepareProposal(_ context.Context, req *abci.PrepareProposalReques
 		txs = append(txs, c.Tx)
 		used += size
 	}
+	txs, err = a.appendKeyRecords(st, txs, &used, maxBytes)
+	if err != nil {
+		return nil, err
+	}
 	return &abci.PrepareProposalResponse{Txs: txs}, nil
 }
 
@@ -438,6 +446,9 @@ func (a *App) ProcessProposal(_ context.Context, req *abci.ProcessProposalReques
 		if used += protoTxSize(len(tx)); used > int64(st.params.MaxBlockBytes) {
 			return reject("block too large", "max_bytes", st.params.MaxBlockBytes)
 		}
+		if IsSystemTx(tx) {
+			continue // checkSystemTxs
+		}
 		env, err := a.checker.Stateless(tx)
 		if err != nil {
 			return reject("invalid envelope", "index", i, "err", err)
@@ -453,6 +464,12 @@ func (a *App) ProcessProposal(_ context.Context, req *abci.ProcessProposalReques
 	}
 	if err := a.rule.Verify(block); err != nil {
 		return reject("order not allowed", "err", err)
+	}
+	if err := a.checkSystemTxs(req.Txs); err != nil {
+		if errors.Is(err, ErrInternal) {
+			return nil, err
+		}
+		return reject("invalid system transaction", "err", err)
 	}
 	return &abci.ProcessProposalResponse{Status: abci.PROCESS_PROPOSAL_STATUS_ACCEPT}, nil
 }
@@ -510,6 +527,10 @@ func (a *App) FinalizeBlock(_ context.Context, req *abci.FinalizeBlockRequest) (
 	ex := newBlockExec(dbGetter{a.db}, st, req.Height)
 	results := make([]*abci.ExecTxResult, len(req.Txs))
 	for i, tx := range req.Txs {
+		if IsSystemTx(tx) {
+			results[i] = &abci.ExecTxResult{Code: abci.CodeTypeOK} // applySystemTxs
+			continue
+		}
 		env, err := a.checker.Stateless(tx)
 		c := Candidate{Tx: tx, Hash: mempool.Hash(crypto.Keccak256Hash(tx)), Envelope: env, Arrival: i}
 		if err == nil {
@@ -527,6 +548,9 @@ func (a *App) FinalizeBlock(_ context.Context, req *abci.FinalizeBlockRequest) (
 	}
 	summary, err := ex.finish(req.Time, req.ProposerAddress)
 	if err != nil {
+		return nil, err
+	}
+	if err := a.applySystemTxs(ex, req.Txs, results); err != nil {
 		return nil, err
 	}
 	hash := appHash(st.appHash, req.Height, ex.o.changesRoot())

@@ -100,6 +100,10 @@ type GenesisEon struct {
 	// PublicKey is a threshold.EonPublicKey's canonical encoding (from the
 	// DKG run at devnet start, or a trusted dealer in tests).
 	PublicKey hexutil.Bytes `json:"public_key"`
+	// Keyholders are the members' Ed25519 public keys, in member order,
+	// that sign their key share submissions (decrypt.SignShares). Empty:
+	// no keyholder can submit over the API.
+	Keyholders []hexutil.Bytes `json:"keyholders,omitempty"`
 }
 
 // ParseGenesis decodes and validates an app_state document. Unknown fields
@@ -169,5 +173,5 @@ func (g *Genesis) Validate() error {
 	if pk.Eon() != g.Eon.ID {
 		return fmt.Errorf("%w: eon.public_key is for eon %d, eon.id is %d", ErrGenesis, pk.Eon(), g.Eon.ID)
 	}
-	return nil
+	return validateKeyholders(g.Eon.Keyholders, pk.N())
 }

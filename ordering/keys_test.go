@@ -1,0 +1,185 @@
+package ordering
+
+import (
+	"bytes"
+	"flag"
+	"path/filepath"
+	"testing"
+
+	dbm "github.com/cometbft/cometbft-db"
+
+	"github.com/veilseq/veil/internal/fuzzcorpus"
+	"github.com/veilseq/veil/mempool"
+	"github.com/veilseq/veil/threshold"
+)
+
+// dealerKeys recomputes the keys of the world's one-member committee.
+type dealerKeys struct {
+	t  testing.TB
+	a  *App
+	sk *threshold.SecretKeyShare
+	pk *threshold.EonPublicKey
+}
+
+func newDealerKeys(t testing.TB, a *App) *dealerKeys {
+	pk, sks, err := threshold.DealKeys(seeded(1), 1, 1, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &dealerKeys{t: t, a: a, sk: sks[0], pk: pk}
+}
+
+func (d *dealerKeys) DecryptionKeys(height int64) ([]*threshold.DecryptionKey, bool) {
+	txs, err := d.a.PendingEnvelopes(height)
+	if err != nil || len(txs) == 0 {
+		return nil, false
+	}
+	ids := identities(txs)
+	keys, err := threshold.AggregateKeys(d.pk, ids, map[int][]*threshold.KeyShare{1: d.sk.KeyShares(ids)})
+	if err != nil {
+		d.t.Fatal(err)
+	}
+	return keys, true
+}
+
+func TestKeyRecordDecryptsFirm(t *testing.T) {
+	w := newWorld(t, 4)
+	a := w.newApp(dbm.NewMemDB())
+	good0, good1 := w.tx(0, 0, testMinFee), w.tx(1, 0, testMinFee)
+	mauled := w.tx(2, 0, testMinFee, func(e *mempool.Envelope) { e.Ciphertext[len(e.Ciphertext)-1] ^= 1 })
+	badU := w.tx(3, 0, testMinFee, func(e *mempool.Envelope) { e.Ciphertext[5] ^= 0x55 })
+	finalize(t, a, good0, good1, mauled, badU)
+
+	pend, err := a.PendingEnvelopes(1)
+	if err != nil || len(pend) != 4 {
+		t.Fatalf("pending envelopes at 1: %d, %v", len(pend), err)
+	}
+	if hs, err := a.PendingHeights(10); err != nil || len(hs) != 1 || hs[0] != 1 {
+		t.Fatalf("pending heights %v, %v", hs, err)
+	}
+
+	// Without a key source the proposer records nothing.
+	if txs := prepare(t, a, 1<<20); len(txs) != 0 {
+		t.Fatalf("proposal without a key source has %d txs", len(txs))
+	}
+	src := newDealerKeys(t, a)
+	a.SetKeySource(src)
+	txs := prepare(t, a, 1<<20)
+	if len(txs) != 1 || txs[0][0] != SysTxDecryptionKeys {
+		t.Fatalf("proposal %d txs, want one key record", len(txs))
+	}
+	rec := txs[0]
+	if !process(t, a, rec) {
+		t.Fatal("valid key record rejected")
+	}
+
+	keys, _ := src.DecryptionKeys(1)
+	swapped := append([]*threshold.DecryptionKey{keys[1], keys[0]}, keys[2:]...)
+	wrongOrder, _ := KeyRecord{Height: 1, Keys: swapped}.Marshal()
+	short, _ := KeyRecord{Height: 1, Keys: keys[:3]}.Marshal()
+	unknown, _ := KeyRecord{Height: 7, Keys: keys}.Marshal()
+	for name, txs := range map[string][][]byte{
+		"keys out of order":     {wrongOrder},
+		"too few keys":          {short},
+		"uncommitted height":    {unknown},
+		"same block twice":      {rec, rec},
+		"unknown system tag":    {{0xF7, 1, 2}},
+		"truncated key record":  {rec[:len(rec)-1]},
+		"record among garbage":  {rec, {0xF1}},
+		"empty record of block": {{0xF1, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0}},
+	} {
+		if process(t, a, txs...) {
+			t.Errorf("%s: proposal accepted", name)
+		}
+	}
+
+	res := finalize(t, a, rec)
+	if res.TxResults[0].Code != 0 || len(res.TxResults[0].Events) != 1 || res.TxResults[0].Events[0].Type != EventKeys {
+		t.Fatalf("key record result %+v", res.TxResults[0])
+	}
+	want := map[string]TxStatus{"good0": TxDecrypted, "good1": TxDecrypted, "mauled": TxDecryptFailed, "bad U": TxDecryptFailed}
+	for name, tx := range map[string][]byte{"good0": good0, "good1": good1, "mauled": mauled, "bad U": badU} {
+		r, err := a.Tx(keccak(tx))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r.Status != want[name] {
+			t.Errorf("%s: status %v, want %v", name, r.Status, want[name])
+		}
+	}
+	if hs, _ := a.PendingDecryptions(1); len(hs) != 0 {
+		t.Errorf("block 1 still has %d pending decryptions", len(hs))
+	}
+	if p, _ := a.PendingEnvelopes(1); len(p) != 0 {
+		t.Errorf("block 1 still has %d pending envelopes", len(p))
+	}
+	if process(t, a, rec) {
+		t.Error("a record for an already keyed block was accepted")
+	}
+	// Fees stay charged whatever the plaintext.
+	for i := range 4 {
+		if acc := account(t, a, w.addr(i)); acc.Balance != testBalance-testMinFee {
+			t.Errorf("wallet %d balance %d", i, acc.Balance)
+		}
+	}
+}
+
+func TestKeyRecordRoundTrip(t *testing.T) {
+	w := newWorld(t, 1)
+	a := w.newApp(dbm.NewMemDB())
+	finalize(t, a, w.tx(0, 0, testMinFee))
+	keys, _ := newDealerKeys(t, a).DecryptionKeys(1)
+	b, err := KeyRecord{Height: 1, Keys: keys}.Marshal()
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := ParseKeyRecord(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	again, _ := r.Marshal()
+	if !bytes.Equal(again, b) {
+		t.Fatal("round trip changed the record")
+	}
+}
+
+var rewriteKeyRecordCorpus = flag.Bool("rewrite-keyrecord-corpus", false, "regenerate testdata/fuzz/FuzzParseKeyRecord from real records")
+
+// FuzzParseKeyRecord: parsing never panics, and a record that parses
+// marshals back to the same bytes.
+func FuzzParseKeyRecord(f *testing.F) {
+	w := newWorld(f, 2)
+	a := w.newApp(dbm.NewMemDB())
+	finalize(f, a, w.tx(0, 0, testMinFee), w.tx(1, 0, testMinFee))
+	keys, _ := newDealerKeys(f, a).DecryptionKeys(1)
+	valid, err := KeyRecord{Height: 1, Keys: keys}.Marshal()
+	if err != nil {
+		f.Fatal(err)
+	}
+	seeds := [][]byte{valid, valid[:len(valid)-1], {0xF1, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0}, {0xF1}}
+	for _, s := range seeds {
+		f.Add(s)
+	}
+	if *rewriteKeyRecordCorpus {
+		var entries [][][]byte
+		for _, s := range seeds {
+			entries = append(entries, [][]byte{s})
+		}
+		if err := fuzzcorpus.Write(".", "FuzzParseKeyRecord", entries...); err != nil {
+			f.Fatal(err)
+		}
+	}
+	if files, _ := filepath.Glob("testdata/fuzz/FuzzParseKeyRecord/*"); len(files) == 0 {
+		f.Fatal("no seed corpus in testdata/fuzz/FuzzParseKeyRecord: run go test -run FuzzParseKeyRecord -rewrite-keyrecord-corpus")
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		r, err := ParseKeyRecord(b)
+		if err != nil {
+			return
+		}
+		again, err := r.Marshal()
+		if err != nil || !bytes.Equal(again, b) {
+			t.Fatalf("parse → marshal changed %x", b)
+		}
+	})
+}
