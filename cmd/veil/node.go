@@ -50,7 +50,7 @@ SIGTERM; it resumes from its data directory.`,
 				return err
 			}
 			if err := n.Start(); err != nil {
-				return err
+				return errors.Join(err, n.Stop())
 			}
 			defer func() {
 				if err := n.Stop(); err != nil {
