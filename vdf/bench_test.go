@@ -5,70 +5,79 @@ import (
 	"fmt"
 	"math/big"
 	"math/rand/v2"
+	"slices"
 	"testing"
 	"time"
 )
 
 // BenchmarkSquaring compares this package's squaring with plain math/big
-// (Mul then Mod). The two alternate inside every iteration, so drift in
-// the machine's speed affects both alike; it reports each rate and their
-// ratio.
+// (Mul then Mod). The two alternate inside every iteration, so they see
+// the same machine; it reports the median over iterations of each rate
+// and of their ratio, which shrugs off bursts of load from other jobs.
 func BenchmarkSquaring(b *testing.B) {
 	x := HashToElement([]byte("bench"))
 	const chunk = 1 << 10
 	cur := modN.ToMont(&x.v)
 	ref := new(big.Int).Set(&x.v)
-	var tMont, tBig time.Duration
+	var rMont, rBig, speedup []float64
 	for b.Loop() {
 		s := time.Now()
 		modN.SqrN(&cur, &cur, chunk)
-		tMont += time.Since(s)
+		dm := time.Since(s).Seconds()
 		s = time.Now()
 		for range chunk {
 			ref.Mul(ref, ref)
 			ref.Mod(ref, nBig)
 		}
-		tBig += time.Since(s)
+		db := time.Since(s).Seconds()
+		rMont = append(rMont, chunk/dm)
+		rBig = append(rBig, chunk/db)
+		speedup = append(speedup, db/dm)
 	}
-	n := float64(b.N) * chunk
-	b.ReportMetric(n/tMont.Seconds(), "mont-sq/s")
-	b.ReportMetric(n/tBig.Seconds(), "big-sq/s")
-	b.ReportMetric(tBig.Seconds()/tMont.Seconds(), "speedup")
+	b.ReportMetric(median(rMont), "mont-sq/s")
+	b.ReportMetric(median(rBig), "big-sq/s")
+	b.ReportMetric(median(speedup), "speedup")
 	b.ReportMetric(0, "ns/op")
 }
 
 // BenchmarkEval measures evaluation alone and evaluation with the proof,
-// alternating inside every iteration, and reports their ratio: the proof
-// overhead, in wall time and in CPU time summed over the proof's
+// alternating inside every iteration, and reports the median ratio: the
+// proof overhead, in wall time and in CPU time summed over the proof's
 // goroutines (the overhead on one core).
 func BenchmarkEval(b *testing.B) {
 	x := HashToElement([]byte("bench"))
 	for _, t := range []uint64{1 << 16, 1 << 20, 1 << 22} {
 		b.Run(fmt.Sprintf("T=2^%d", bitsOf(t)), func(b *testing.B) {
-			var wallE, wallP time.Duration
-			var cpuE, cpuP float64
+			var evalS, over, cpuOver []float64
 			for b.Loop() {
 				c, s := cpuSeconds(), time.Now()
 				delay(x, t)
-				wallE += time.Since(s)
-				cpuE += cpuSeconds() - c
+				we, ce := time.Since(s).Seconds(), cpuSeconds()-c
 				c, s = cpuSeconds(), time.Now()
 				if _, _, err := Eval(x, t); err != nil {
 					b.Fatal(err)
 				}
-				wallP += time.Since(s)
-				cpuP += cpuSeconds() - c
+				wp, cp := time.Since(s).Seconds(), cpuSeconds()-c
+				evalS = append(evalS, we)
+				over = append(over, wp/we)
+				if ce > 0 {
+					cpuOver = append(cpuOver, cp/ce)
+				}
 			}
-			n := float64(b.N)
-			b.ReportMetric(wallE.Seconds()/n, "eval-s")
-			b.ReportMetric(wallP.Seconds()/n, "eval+proof-s")
-			b.ReportMetric(wallP.Seconds()/wallE.Seconds(), "overhead-x")
-			if cpuE > 0 {
-				b.ReportMetric(cpuP/cpuE, "cpu-overhead-x")
+			b.ReportMetric(median(evalS), "eval-s")
+			b.ReportMetric(median(over), "overhead-x")
+			if len(cpuOver) > 0 {
+				b.ReportMetric(median(cpuOver), "cpu-overhead-x")
 			}
 			b.ReportMetric(0, "ns/op")
 		})
 	}
+}
+
+func median(v []float64) float64 {
+	v = slices.Clone(v)
+	slices.Sort(v)
+	return v[len(v)/2]
 }
 
 func BenchmarkVerify(b *testing.B) {
