@@ -71,6 +71,11 @@ type Config struct {
 
 	// Now is the clock of the rate limiters. Default time.Now.
 	Now func() time.Time
+
+	// Keyholder, if set, serves veil.v1.KeyholderService from the same
+	// handler. Its calls are authenticated by the backend (member
+	// signatures) and are not charged to the IP rate limit.
+	Keyholder KeyholderBackend
 }
 
 // validate fills in defaults and rejects values that cannot work.

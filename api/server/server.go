@@ -88,16 +88,22 @@ func New(backend Backend, cfg Config) (*Server, error) {
 	}
 	mux := http.NewServeMux()
 	mux.Handle(veilv1connect.NewSequencerServiceHandler(&service{s}, opts...))
+	services := []string{veilv1connect.SequencerServiceName, grpchealth.HealthV1ServiceName}
+	if cfg.Keyholder != nil {
+		mux.Handle(veilv1connect.NewKeyholderServiceHandler(&keyholderService{s},
+			connect.WithReadMaxBytes(keyholderMaxBytes), recoverOpt))
+		services = append(services, veilv1connect.KeyholderServiceName)
+	}
 	// Health and reflection are not rate limited: probes and tooling must
 	// get through when clients are being throttled.
 	small := []connect.HandlerOption{connect.WithReadMaxBytes(64 << 10), recoverOpt}
 	mux.Handle(grpchealth.NewHandler(s.health, small...))
-	reflector := grpcreflect.NewStaticReflector(veilv1connect.SequencerServiceName, grpchealth.HealthV1ServiceName)
+	reflector := grpcreflect.NewStaticReflector(services...)
 	mux.Handle(grpcreflect.NewHandlerV1(reflector, small...))
 	mux.Handle(grpcreflect.NewHandlerV1Alpha(reflector, small...))
 	// A whole request body may hold at most one maximal message plus the
 	// gRPC frame prefix; this caps bodies of any content type.
-	s.handler = http.MaxBytesHandler(mux, int64(cfg.MaxRequestBytes)+1024)
+	s.handler = http.MaxBytesHandler(mux, int64(max(cfg.MaxRequestBytes, keyholderMaxBytes))+1024)
 	return s, nil
 }
 

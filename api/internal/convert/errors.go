@@ -54,6 +54,11 @@ var rules = []rule{
 	{mempool.ErrPoolFull, connect.CodeResourceExhausted, "POOL_FULL"},
 	{api.ErrRateLimited, connect.CodeResourceExhausted, "RATE_LIMITED"},
 	{api.ErrNotFound, connect.CodeNotFound, "NOT_FOUND"},
+	{api.ErrUnauthenticated, connect.CodeUnauthenticated, "UNAUTHENTICATED"},
+	{api.ErrPermissionDenied, connect.CodePermissionDenied, "NOT_A_MEMBER"},
+	{api.ErrInvalidShares, connect.CodeInvalidArgument, "INVALID_SHARES"},
+	{api.ErrAlreadySubmitted, connect.CodeAlreadyExists, "ALREADY_SUBMITTED"},
+	{api.ErrNotYet, connect.CodeFailedPrecondition, "NOT_COMMITTED_YET"},
 }
 
 // ToConnect returns the Connect error a client should see for err, or nil

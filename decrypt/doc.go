@@ -1,0 +1,46 @@
+// Package decrypt turns committed ciphertexts into plaintexts: the
+// keyholder runtime that releases a committee member's key shares for
+// committed blocks, and the share pool on each node that verifies,
+// aggregates and decrypts (the soft batch). Recording the aggregated keys
+// on chain (the firm batch) is ordering's (keys.go); this package's Pool
+// is the node's ordering.KeySource.
+//
+// # Release after commit, never before
+//
+// A member i holding s_i releases k_i(id) = s_i·id for the identity id
+// of every envelope of its eon in a block, and only once that block is
+// committed: Keyholder asks its Feed for the last committed height and
+// reads the block's envelopes from committed state, so it cannot compute a
+// share for a proposal, a block being voted on, or a block another node
+// claims. Any t released shares give k(id) (Lagrange interpolation), so
+// the plaintext of an envelope is computable by nobody before the height
+// that fixed its position has committed, provided fewer than t members
+// are faulty (the threshold package documents the (t, n) semantics).
+//
+// # The share pool
+//
+// Pool.AddShares takes one member's shares for one block and eon. It
+// checks all of them in one batch (threshold.VerifyKeyShares: two MSMs
+// and a two-pairing product), keeps the first t members whose batch
+// verifies, and records a batch that fails as Evidence (logged, counted,
+// queryable). With t verified members it aggregates the keys and
+// decrypts the block in parallel, one pairing per envelope, using
+// ciphertexts parsed (U decompressed, subgroup-checked) while the shares
+// were in flight. Shares that arrive before the node has seen the block
+// commit wait, within MaxAhead heights, and are verified when it does.
+//
+// # Transport
+//
+// In one process, keyholders submit straight to pools (PoolSink). Over
+// the network a Client signs each submission with the member's Ed25519
+// keyholder key (registered in the eon's genesis record) over
+// SharesMessage, which binds chain, eon, height and member, and a node's
+// Service (the api/server KeyholderBackend) checks the signature and the
+// membership before the pool sees the shares.
+//
+// # Not yet here
+//
+// The networked DKG ceremony (`veil dkg`), eon rotation, the VDF escape
+// hatch for withheld keys, and a remote Feed that checks blocks against
+// CometBFT commits (light client) are later work.
+package decrypt
