@@ -39,6 +39,13 @@ type Config struct {
 	// Logger receives rejected proposals and storage failures. Default
 	// discards.
 	Logger *slog.Logger
+	// ValidatorAddress is this node's CometBFT validator address, so the
+	// fair-ordering reporter can tell whether a block recorded its vote
+	// extension. Empty: assume it always does.
+	ValidatorAddress []byte
+	// Clock stamps the first-seen times of envelopes for fair ordering
+	// (the rule itself reads no clock). Default time.Now.
+	Clock func() time.Time
 }
 
 func (c *Config) validate() error {
@@ -56,6 +63,9 @@ func (c *Config) validate() error {
 	}
 	if c.Logger == nil {
 		c.Logger = slog.New(slog.DiscardHandler)
+	}
+	if c.Clock == nil {
+		c.Clock = time.Now
 	}
 	return nil
 }
@@ -96,6 +106,10 @@ type App struct {
 
 	// keys feeds and checks decryption-key records (keys.go).
 	keys keyState
+
+	// fair is the fair-ordering adapter (fair_app.go); nil unless the
+	// Rule is FairOrder.
+	fair *fairApp
 }
 
 var _ abci.Application = (*App)(nil)
@@ -120,6 +134,8 @@ type finalized struct {
 	appHash []byte
 	writes  *overlay
 	txs     []CommittedTx
+	// ownEmbedded: the block recorded this validator's vote extension.
+	ownEmbedded bool
 }
 
 // New opens the application over cfg.DB, resuming from its last commit.
@@ -133,6 +149,9 @@ func New(cfg Config) (*App, error) {
 		checker: cfg.Checker,
 		pool:    cfg.Pool,
 		log:     cfg.Logger,
+	}
+	if _, ok := cfg.Rule.(fairRule); ok {
+		a.fair = &fairApp{self: cfg.ValidatorAddress, clock: cfg.Clock}
 	}
 	st, err := loadCommitted(dbGetter{a.db})
 	if err != nil {
@@ -231,6 +250,11 @@ func (a *App) InitChain(_ context.Context, req *abci.InitChainRequest) (*abci.In
 	initial := max(req.InitialHeight, 1)
 	chain := chainRecord{InitialHeight: initial, ChainID: req.ChainId}
 	o := genesisWrites(g, chain)
+	vs, err := valSetFromUpdates(req.Validators)
+	if err != nil {
+		return nil, err
+	}
+	o.set(keyTag(tagValidators), vs.encode())
 	hash := appHash(nil, initial-1, o.changesRoot())
 
 	a.mu.Lock()
@@ -313,8 +337,14 @@ func (a *App) CheckTx(_ context.Context, req *abci.CheckTxRequest) (*abci.CheckT
 		if err != nil {
 			// CometBFT drops the envelope, and the Pool already has.
 			a.pooled.remove(hash)
+			a.forgetStamps(hash)
 		}
 		return checkTxResponse(err), nil
+	}
+	if IsSystemTx(req.Tx) {
+		// Only a proposer places system transactions, where ProcessProposal
+		// checks them.
+		return checkTxResponse(fmt.Errorf("%w: system transaction", mempool.ErrMalformed)), nil
 	}
 	env, err := a.checker.Stateless(req.Tx)
 	if err != nil {
@@ -327,7 +357,11 @@ func (a *App) CheckTx(_ context.Context, req *abci.CheckTxRequest) (*abci.CheckT
 		return err
 	})
 	if err == nil {
+		if a.fair != nil {
+			a.fair.rep.stamp(hash, a.fair.clock())
+		}
 		a.trackPooled(req.Tx, hash, evicted)
+		a.forgetStamps(evicted...)
 	}
 	return checkTxResponse(err), nil
 }
@@ -388,28 +422,43 @@ func (a *App) PrepareProposal(_ context.Context, req *abci.PrepareProposalReques
 		}
 		cands = append(cands, Candidate{Tx: tx, Hash: mempool.Hash(crypto.Keccak256Hash(tx)), Envelope: env, Arrival: i})
 	}
-	ordered := a.rule.Order(Proposal{Height: req.Height, Time: req.Time, Candidates: cands, LastCommit: req.LocalLastCommit})
+	fb, reserve, err := a.prepareFair(st, req)
+	if err != nil {
+		return nil, err
+	}
+	prop := Proposal{Height: req.Height, Time: req.Time, Candidates: cands, LastCommit: req.LocalLastCommit}
+	if fb != nil {
+		prop.Evidence = fb.ev
+	}
+	ordered := a.rule.Order(prop)
 
 	maxBytes := min(req.MaxTxBytes, int64(st.params.MaxBlockBytes))
 	ex := newBlockExec(dbGetter{a.db}, st, req.Height)
-	txs := make([][]byte, 0, min(len(ordered), int(st.params.MaxBlockTxs)))
-	var used int64
+	kept := make([]Candidate, 0, min(len(ordered), int(st.params.MaxBlockTxs)))
+	used := reserve
 	for _, c := range ordered {
-		if len(txs) >= int(st.params.MaxBlockTxs) {
+		if len(kept) >= int(st.params.MaxBlockTxs) {
 			break
 		}
 		size := protoTxSize(len(c.Tx))
 		if used+size > maxBytes {
 			continue
 		}
-		if err := ex.include(c, uint32(len(txs))); err != nil {
+		if err := ex.include(c, uint32(len(kept))); err != nil {
 			if errors.Is(err, ErrInternal) {
 				return nil, err
 			}
 			continue
 		}
-		txs = append(txs, c.Tx)
+		kept = append(kept, c)
 		used += size
+	}
+	txs, err := a.finishFair(fb, st, req, prop, kept)
+	if err != nil {
+		return nil, err
+	}
+	if len(txs) > len(kept) {
+		used += protoTxSize(len(txs[0])) - reserve
 	}
 	txs, err = a.appendKeyRecords(st, txs, &used, maxBytes)
 	if err != nil {
@@ -436,31 +485,46 @@ func (a *App) ProcessProposal(_ context.Context, req *abci.ProcessProposalReques
 		// the wrong state; rejecting costs a round, an error would halt.
 		return reject("state not at the previous height", "err", err)
 	}
-	if len(req.Txs) > int(st.params.MaxBlockTxs) {
-		return reject("too many envelopes", "txs", len(req.Txs), "max", st.params.MaxBlockTxs)
+	fb, omitted, err := a.processFair(st, req)
+	if err != nil {
+		if errors.Is(err, ErrInternal) {
+			return nil, err
+		}
+		return reject("invalid vote extensions", "err", err)
 	}
 	ex := newBlockExec(dbGetter{a.db}, st, req.Height)
-	block := Block{Height: req.Height, Time: req.Time, Txs: make([]Candidate, 0, len(req.Txs))}
-	var used int64
+	block := Block{Height: req.Height, Time: req.Time, Txs: make([]Candidate, 0, len(req.Txs)), Omitted: omitted}
+	var used, envBytes int64
 	for i, tx := range req.Txs {
 		if used += protoTxSize(len(tx)); used > int64(st.params.MaxBlockBytes) {
 			return reject("block too large", "max_bytes", st.params.MaxBlockBytes)
 		}
 		if IsSystemTx(tx) {
-			continue // checkSystemTxs
+			continue // processFair, checkSystemTxs
 		}
+		// Envelopes are indexed among the block's envelopes; system
+		// transactions do not count.
+		n := len(block.Txs)
+		if n >= int(st.params.MaxBlockTxs) {
+			return reject("too many envelopes", "max", st.params.MaxBlockTxs)
+		}
+		envBytes += protoTxSize(len(tx))
 		env, err := a.checker.Stateless(tx)
 		if err != nil {
 			return reject("invalid envelope", "index", i, "err", err)
 		}
-		c := Candidate{Tx: tx, Hash: mempool.Hash(crypto.Keccak256Hash(tx)), Envelope: env, Arrival: i}
-		if err := ex.include(c, uint32(i)); err != nil {
+		c := Candidate{Tx: tx, Hash: mempool.Hash(crypto.Keccak256Hash(tx)), Envelope: env, Arrival: n}
+		if err := ex.include(c, uint32(n)); err != nil {
 			if errors.Is(err, ErrInternal) {
 				return nil, err
 			}
 			return reject("envelope not includable", "index", i, "err", err)
 		}
 		block.Txs = append(block.Txs, c)
+	}
+	if fb != nil {
+		block.Evidence = fb.ev
+		block.Room = hasRoom(st.params, len(block.Txs), envBytes)
 	}
 	if err := a.rule.Verify(block); err != nil {
 		return reject("order not allowed", "err", err)
@@ -491,18 +555,30 @@ func protoTxSize(n int) int64 {
 	return int64(1 + binary.PutUvarint(buf[:], uint64(n)) + n)
 }
 
-// ExtendVote implements abci.Application. Vote extensions are enabled from
-// the first height so fair ordering can carry first-seen times in them;
-// this version sends none.
-func (a *App) ExtendVote(context.Context, *abci.ExtendVoteRequest) (*abci.ExtendVoteResponse, error) {
-	return &abci.ExtendVoteResponse{}, nil
+// ExtendVote implements abci.Application. Under fair ordering the
+// extension carries this validator's first-seen reports of envelopes the
+// chain has not recorded from it (reporter); otherwise it is empty.
+func (a *App) ExtendVote(_ context.Context, req *abci.ExtendVoteRequest) (*abci.ExtendVoteResponse, error) {
+	if a.fair == nil {
+		return &abci.ExtendVoteResponse{}, nil
+	}
+	return &abci.ExtendVoteResponse{VoteExtension: a.fair.rep.report(req.Height, a.ownEmbedded(req.Txs))}, nil
 }
 
-// VerifyVoteExtension implements abci.Application: this version's
-// extension format is the empty one.
+// VerifyVoteExtension implements abci.Application. It checks format and
+// size only (ParseVoteExtension), which every validator decides alike:
+// rejecting a vote costs liveness, so the content (times, ids) is judged
+// leniently later, when the reports are merged.
 func (a *App) VerifyVoteExtension(_ context.Context, req *abci.VerifyVoteExtensionRequest) (*abci.VerifyVoteExtensionResponse, error) {
-	if len(req.VoteExtension) != 0 {
-		a.log.Warn("rejected vote extension", "height", req.Height, "validator", fmt.Sprintf("%X", req.ValidatorAddress), "bytes", len(req.VoteExtension))
+	var err error
+	switch {
+	case a.fair != nil:
+		_, err = ParseVoteExtension(req.VoteExtension)
+	case len(req.VoteExtension) != 0:
+		err = fmt.Errorf("%w: extension without fair ordering", ErrVoteExtension)
+	}
+	if err != nil {
+		a.log.Warn("rejected vote extension", "height", req.Height, "validator", fmt.Sprintf("%X", req.ValidatorAddress), "bytes", len(req.VoteExtension), "err", err)
 		return &abci.VerifyVoteExtensionResponse{Status: abci.VERIFY_VOTE_EXTENSION_STATUS_REJECT}, nil
 	}
 	return &abci.VerifyVoteExtensionResponse{Status: abci.VERIFY_VOTE_EXTENSION_STATUS_ACCEPT}, nil
@@ -524,17 +600,24 @@ func (a *App) FinalizeBlock(_ context.Context, req *abci.FinalizeBlockRequest) (
 	if err := st.checkNext(req.Height); err != nil {
 		return nil, err
 	}
+	fb, err := a.finalizeFair(st, req)
+	if err != nil {
+		return nil, err
+	}
 	ex := newBlockExec(dbGetter{a.db}, st, req.Height)
 	results := make([]*abci.ExecTxResult, len(req.Txs))
+	n := 0 // envelopes so far: system transactions take no index
 	for i, tx := range req.Txs {
 		if IsSystemTx(tx) {
-			results[i] = &abci.ExecTxResult{Code: abci.CodeTypeOK} // applySystemTxs
+			results[i] = &abci.ExecTxResult{Code: abci.CodeTypeOK} // applySystemTxs, finalizeFair
 			continue
 		}
+		index := uint32(n)
+		n++
 		env, err := a.checker.Stateless(tx)
-		c := Candidate{Tx: tx, Hash: mempool.Hash(crypto.Keccak256Hash(tx)), Envelope: env, Arrival: i}
+		c := Candidate{Tx: tx, Hash: mempool.Hash(crypto.Keccak256Hash(tx)), Envelope: env, Arrival: int(index)}
 		if err == nil {
-			err = ex.include(c, uint32(i))
+			err = ex.include(c, index)
 		}
 		if errors.Is(err, ErrInternal) {
 			return nil, err
@@ -544,7 +627,7 @@ func (a *App) FinalizeBlock(_ context.Context, req *abci.FinalizeBlockRequest) (
 			results[i] = &abci.ExecTxResult{Code: Code(err), Codespace: Codespace, Log: err.Error()}
 			continue
 		}
-		results[i] = &abci.ExecTxResult{Code: abci.CodeTypeOK, Events: []abci.Event{txEvent(c, uint32(i))}}
+		results[i] = &abci.ExecTxResult{Code: abci.CodeTypeOK, Events: []abci.Event{txEvent(c, index)}}
 	}
 	summary, err := ex.finish(req.Time, req.ProposerAddress)
 	if err != nil {
@@ -553,8 +636,11 @@ func (a *App) FinalizeBlock(_ context.Context, req *abci.FinalizeBlockRequest) (
 	if err := a.applySystemTxs(ex, req.Txs, results); err != nil {
 		return nil, err
 	}
+	if fb != nil {
+		writeFair(ex.o, fb, ex.included, req.Height)
+	}
 	hash := appHash(st.appHash, req.Height, ex.o.changesRoot())
-	a.pending = &finalized{height: req.Height, time: req.Time, appHash: hash, writes: ex.o, txs: ex.included}
+	a.pending = &finalized{height: req.Height, time: req.Time, appHash: hash, writes: ex.o, txs: ex.included, ownEmbedded: fb != nil && fb.own}
 	return &abci.FinalizeBlockResponse{
 		TxResults: results,
 		AppHash:   hash,
@@ -641,6 +727,10 @@ func (a *App) Commit(context.Context, *abci.CommitRequest) (*abci.CommitResponse
 	a.pool.Remove(hashes...)
 	a.checker.Forget(hashes...)
 	a.pooled.remove(hashes...)
+	a.forgetStamps(hashes...)
+	if a.fair != nil {
+		a.fair.rep.resolve(p.height, p.ownEmbedded)
+	}
 	a.subs.publish(CommittedBlock{Height: p.height, Time: p.time, AppHash: p.appHash, Txs: p.txs})
 	return &abci.CommitResponse{}, nil
 }

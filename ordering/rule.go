@@ -31,9 +31,11 @@ type Proposal struct {
 	// Candidates are the stateless-valid envelopes of the proposer's
 	// mempool in arrival order.
 	Candidates []Candidate
-	// LastCommit carries the previous height's vote extensions (empty
-	// until a rule puts something in them).
+	// LastCommit carries the previous height's vote extensions.
 	LastCommit abci.ExtendedCommitInfo
+	// Evidence is the fair-ordering state with LastCommit's reports
+	// merged; nil unless the rule is FairOrder.
+	Evidence *Evidence
 }
 
 // Block is a proposed block as ProcessProposal sees it: envelopes that are
@@ -42,6 +44,14 @@ type Block struct {
 	Height int64
 	Time   time.Time
 	Txs    []Candidate
+	// Evidence is the fair-ordering state with the block's embedded
+	// vote extensions merged; nil unless the rule is FairOrder.
+	Evidence *Evidence
+	// Omitted are the short ids the block declares it left out.
+	Omitted []ShortID
+	// Room reports whether the block had room for more envelopes: fewer
+	// than max_block_txs and at most half of max_block_bytes used.
+	Room bool
 }
 
 // Rule is the ordering rule: which pending envelopes a block tries, in

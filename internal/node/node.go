@@ -45,7 +45,8 @@ type Config struct {
 	// config.toml enables it. Metrics register in the process-wide
 	// Prometheus registry, so only one node per process can serve them.
 	DisableMetrics bool
-	// Rule orders blocks. Default ordering.ArrivalOrder.
+	// Rule orders blocks. Default ordering.FairOrder: median first-seen
+	// times reported in vote extensions.
 	Rule ordering.Rule
 	// Metrics receives veil's metrics (admission by reason, block fill),
 	// labelled with the node's moniker. Default prometheus's default
@@ -65,6 +66,9 @@ func (c *Config) validate() error {
 	}
 	if c.CometLogLevel == nil {
 		c.CometLogLevel = slog.LevelWarn
+	}
+	if c.Rule == nil {
+		c.Rule = ordering.FairOrder{}
 	}
 	return nil
 }
@@ -117,6 +121,8 @@ func New(ctx context.Context, c Config) (*Node, error) {
 	app, err := ordering.New(ordering.Config{
 		DB:   appDB,
 		Rule: c.Rule,
+		// The fair-ordering reporter checks blocks for its own extension.
+		ValidatorAddress: pv.Key.Address,
 		// Keep the Pool within CometBFT's mempool so an envelope the Pool
 		// admits is not then refused by CometBFT for space.
 		Pool:   mempool.NewPool(mempool.PoolConfig{MaxTxs: cfg.Mempool.Size, MaxBytes: int(cfg.Mempool.MaxTxsBytes)}),
