@@ -7,7 +7,9 @@ package devnet
 import (
 	"context"
 	"crypto/ecdsa"
+	"crypto/ed25519"
 	"crypto/rand"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -20,10 +22,12 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/ethereum/go-ethereum/common/hexutil"
 	"github.com/ethereum/go-ethereum/crypto"
 
 	"github.com/veilseq/veil/api/client"
 	"github.com/veilseq/veil/api/server"
+	"github.com/veilseq/veil/decrypt"
 	"github.com/veilseq/veil/internal/node"
 	"github.com/veilseq/veil/internal/sequencer"
 	"github.com/veilseq/veil/ordering"
@@ -70,7 +74,25 @@ type Config struct {
 	Logger *slog.Logger
 	// Rand feeds key generation; default crypto/rand.
 	Rand io.Reader
+	// Keyholders sets a member's keyholder fault for fault tests, by
+	// member index (1-based); members not listed are honest.
+	Keyholders map[int]KeyholderFault
+	// OnRelease, if set, sees every keyholder release with the releasing
+	// member's node's last committed height at the time.
+	OnRelease func(r decrypt.Release, committed int64)
 }
+
+// KeyholderFault is how a devnet keyholder misbehaves.
+type KeyholderFault int
+
+const (
+	// KeyholderHonest releases correct shares.
+	KeyholderHonest KeyholderFault = iota
+	// KeyholderOffline never runs.
+	KeyholderOffline
+	// KeyholderGarbage releases shares of the wrong identities.
+	KeyholderGarbage
+)
 
 func (c *Config) validate() error {
 	if c.Dir == "" {
@@ -114,6 +136,12 @@ type Devnet struct {
 	Shares []*threshold.SecretKeyShare
 
 	stopping atomic.Bool
+
+	// services[i] is validator i's decryption service; keyholders[i]
+	// runs member i+1's key release against validator i.
+	dmu        sync.Mutex
+	services   []*decrypt.Service
+	keyholders []*runningKeyholder
 
 	mu      sync.Mutex
 	backend *sequencer.Backend
@@ -161,8 +189,11 @@ func Start(ctx context.Context, cfg Config) (*Devnet, error) {
 		return nil, err
 	}
 	d.Network = nw
-	if err := d.startAPI(); err != nil {
+	if err := d.startDecryption(); err != nil {
 		return nil, errors.Join(err, nw.Stop())
+	}
+	if err := d.startAPI(); err != nil {
+		return nil, errors.Join(err, d.stopDecryption(), nw.Stop())
 	}
 	return d, nil
 }
@@ -214,6 +245,15 @@ func (d *Devnet) create(hosts []string) error {
 		Rollups: DemoRollups,
 		Eon:     ordering.GenesisEon{ID: 1, PublicKey: pkBytes},
 	}
+	khKeys := make([]ed25519.PrivateKey, n)
+	for i := range n {
+		pub, priv, err := ed25519.GenerateKey(cfg.Rand)
+		if err != nil {
+			return fmt.Errorf("devnet: keyholder key: %w", err)
+		}
+		khKeys[i] = priv
+		gen.Eon.Keyholders = append(gen.Eon.Keyholders, hexutil.Bytes(pub))
+	}
 	walletDir := filepath.Join(cfg.Dir, "wallets")
 	if err := os.MkdirAll(walletDir, 0o700); err != nil {
 		return fmt.Errorf("devnet: %w", err)
@@ -245,6 +285,9 @@ func (d *Devnet) create(hosts []string) error {
 			return err
 		}
 		if err := writeSecret(sharePath(home), b); err != nil {
+			return err
+		}
+		if err := writeSecret(KeyholderKeyPath(home), []byte(hex.EncodeToString(khKeys[i].Seed())+"\n")); err != nil {
 			return err
 		}
 	}
@@ -293,6 +336,17 @@ func walletPath(dir string, i int) string {
 // sharePath is where a validator's keyholder keeps its secret key share.
 func sharePath(home string) string { return filepath.Join(home, "keyholder", "eon-1.share") }
 
+// SharePath is where a home's keyholder keeps its eon-1 secret key share.
+func SharePath(home string) string { return sharePath(home) }
+
+// KeyholderKeyPath is where a home's keyholder keeps the hex seed of its
+// Ed25519 key, whose public half the genesis eon registers.
+func KeyholderKeyPath(home string) string { return filepath.Join(home, "keyholder", "keyholder.key") }
+
+// ProgressPath is where a home's keyholder records the last height it
+// released.
+func ProgressPath(home string) string { return filepath.Join(home, "keyholder", "released") }
+
 func writeSecret(path string, b []byte) error {
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return fmt.Errorf("devnet: %w", err)
@@ -308,7 +362,10 @@ func (d *Devnet) startAPI() error {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	n0 := d.Network.Nodes[0]
-	be, err := sequencer.New(sequencer.Config{App: n0.App(), Mempool: n0.Mempool(), BlockStore: n0.BlockStore(), Logger: d.cfg.Logger})
+	d.dmu.Lock()
+	svc0 := d.services[0]
+	d.dmu.Unlock()
+	be, err := sequencer.New(sequencer.Config{App: n0.App(), Mempool: n0.Mempool(), BlockStore: n0.BlockStore(), Logger: d.cfg.Logger, Soft: svc0.Pool})
 	if err != nil {
 		return err
 	}
@@ -322,7 +379,7 @@ func (d *Devnet) startAPI() error {
 		return fmt.Errorf("devnet: API listen: %w", err)
 	}
 	sc := d.cfg.API
-	sc.Addr, sc.Logger = ln.Addr().String(), d.cfg.Logger
+	sc.Addr, sc.Logger, sc.Keyholder = ln.Addr().String(), d.cfg.Logger, svc0
 	srv, err := server.New(be, sc)
 	if err != nil {
 		be.Close()
@@ -375,7 +432,11 @@ func (d *Devnet) Restart(ctx context.Context, i int) error {
 			return err
 		}
 	}
+	d.stopNodeDecryption(i)
 	if err := d.Network.Restart(ctx, i, d.nodeConfig()); err != nil {
+		return err
+	}
+	if err := d.startNodeDecryption(i); err != nil {
 		return err
 	}
 	if i == 0 {
@@ -387,7 +448,8 @@ func (d *Devnet) Restart(ctx context.Context, i int) error {
 // Stop stops the API and every validator.
 func (d *Devnet) Stop() error {
 	d.stopping.Store(true)
-	return errors.Join(d.stopAPI(), d.Network.Stop())
+	apiErr := d.stopAPI()
+	return errors.Join(apiErr, d.stopDecryption(), d.Network.Stop())
 }
 
 // quietOnStop passes records to h until stopping is set.

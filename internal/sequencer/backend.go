@@ -17,6 +17,7 @@ import (
 
 	"github.com/veilseq/veil/api"
 	"github.com/veilseq/veil/api/server"
+	"github.com/veilseq/veil/decrypt"
 	"github.com/veilseq/veil/mempool"
 	"github.com/veilseq/veil/ordering"
 	"github.com/veilseq/veil/threshold"
@@ -31,6 +32,15 @@ type Config struct {
 	// MaxTracked bounds how many submitted-but-not-included transactions
 	// the backend remembers for status queries. Default 100,000.
 	MaxTracked int
+	// Soft, if set, reports transactions this node decrypted from
+	// verified key shares before their keys are recorded (the node's
+	// decrypt.Pool).
+	Soft SoftResults
+}
+
+// SoftResults reports soft decryptions.
+type SoftResults interface {
+	TxResult(hash common.Hash) (decrypt.TxResult, bool)
 }
 
 func (c *Config) validate() error {
@@ -304,6 +314,13 @@ func (b *Backend) TxStatus(_ context.Context, hash common.Hash) (api.TxStatus, e
 			st.State, st.Reason = api.TxFailed, "the payload did not decrypt or decode; the fee was charged"
 		default:
 			st.State, st.Level = api.TxIncluded, api.LevelPending
+			if b.cfg.Soft != nil {
+				// A soft failure stays pending: TxFailed is final, and
+				// only the recorded keys make it so.
+				if r, ok := b.cfg.Soft.TxResult(hash); ok && r.Err == nil {
+					st.State, st.Level = api.TxDecrypted, api.LevelSoft
+				}
+			}
 		}
 		return st, nil
 	case !errors.Is(err, ordering.ErrNotFound):
