@@ -223,4 +223,3 @@ func TestKeyholderRestartResumes(t *testing.T) {
 		})
 	}
 }
-
