@@ -118,8 +118,14 @@ func statusLoop(ctx context.Context, out io.Writer, d *devnet.Devnet, traffic *d
 					undecrypted += len(hs)
 				}
 			}
-			line := fmt.Sprintf("height %d | %d tx/s | committed %d | mempool %d | awaiting keys (last 20 blocks) %d | up %s",
-				height, window, committed, pending, undecrypted, time.Since(start).Truncate(time.Second))
+			var soft uint64
+			if p := d.Pool(0); p != nil {
+				soft = p.Stats().SoftTxs
+			}
+			// Firm: committed this session and no longer awaiting keys.
+			firm := committed - undecrypted
+			line := fmt.Sprintf("height %d | %d tx/s | committed %d | mempool %d | decrypted soft %d firm %d | awaiting keys (last 20 blocks) %d | up %s",
+				height, window, committed, pending, soft, max(firm, 0), undecrypted, time.Since(start).Truncate(time.Second))
 			if traffic != nil {
 				line += fmt.Sprintf(" | demo sent %d, refused %d", traffic.Submitted(), traffic.Rejected())
 			}
