@@ -196,8 +196,8 @@ func (ev *Evidence) key(h mempool.Hash, t int64) fairKey {
 // among its sender's envelopes in cs with a nonce not above its own; the
 // order is by effective key, then nonce, then own key. Within a sender
 // effective keys never decrease with the nonce, so the order keeps each
-// sender's nonces ascending, and it depends only on the set cs: sorting
-// any subset of a sorted list sorts it the same way.
+// sender's nonces ascending, and it depends only on the set cs, which is
+// why the builder's choice is sorted again (Arrange) before Verify sees it.
 func fairSort(cs []Candidate, ev *Evidence, st map[ShortID]FairStatus) []Candidate {
 	type item struct {
 		c        Candidate
