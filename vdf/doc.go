@@ -75,11 +75,11 @@
 // hardware is the attacker to plan for: the VDF Alliance's FPGA
 // competition (2019) reported squarings modulo a 1024-bit N in a few tens
 // of nanoseconds, and a 2048-bit multiplier is larger and slower, against
-// about 1.3 µs per 2048-bit squaring for this package on a server core
+// about 1 µs per 2048-bit squaring for this package on a server core
 // (BENCHMARKS.md). A = 30–50 is the range that gap suggests; A = 50, σ = 2
-// makes an honest solve take 100 expiry windows. The escape hatch is a liveness backstop
-// for a committee that refuses to serve, not the common path, so that
-// wait is the price of safety against the fastest attacker.
+// makes an honest solve take 100 expiry windows. The escape hatch is a
+// liveness backstop for a committee that refuses to serve, not the common
+// path, so that wait is the price of safety against the fastest attacker.
 //
 // # Purity
 //

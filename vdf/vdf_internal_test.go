@@ -73,3 +73,40 @@ func TestPlan(t *testing.T) {
 		t.Logf("T=%d: κ=%d γ=%d checkpoints=%d multiplications/T=%.3f", T, p.kappa, p.gamma, p.checkpoints, cost)
 	}
 }
+
+// TestSieve checks the word-remainder sieve against math/big: it must
+// reject exactly the candidates with a factor among its primes.
+func TestSieve(t *testing.T) {
+	var primes []int64
+	for _, s := range sieve {
+		for _, p := range s.primes {
+			primes = append(primes, int64(p))
+		}
+	}
+	if primes[0] != 59 || primes[len(primes)-1] != 1021 {
+		t.Fatalf("sieve primes run from %d to %d", primes[0], primes[len(primes)-1])
+	}
+	h := newXOF("sieve test")
+	buf := make([]byte, challengeBits/8)
+	c, r := new(big.Int), new(big.Int)
+	for i := range 3000 {
+		h.Read(buf)
+		if i%3 == 0 {
+			// force a known small factor into some candidates
+			c.SetBytes(buf)
+			c.Mul(c.Rsh(c, 12), big.NewInt(primes[i%len(primes)]))
+			c.FillBytes(buf)
+		}
+		c.SetBytes(buf)
+		want := true
+		for _, p := range primes {
+			if r.Mod(c, big.NewInt(p)).Sign() == 0 {
+				want = false
+				break
+			}
+		}
+		if got := passesSieve(buf); got != want {
+			t.Fatalf("passesSieve(%x) = %v, want %v", buf, got, want)
+		}
+	}
+}
