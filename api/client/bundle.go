@@ -1,105 +1,37 @@
 package client
 
 import (
-	"encoding/binary"
-	"errors"
-	"fmt"
-
-	"github.com/veilseq/veil/mempool"
+	"github.com/veilseq/veil/rollupfeed"
 )
 
+// The bundle format is defined by package rollupfeed, which opens
+// plaintexts on the node side; these names let a wallet build
+// transactions without importing it.
+
 // Leg is one rollup's part of a transaction.
-type Leg struct {
-	Rollup uint64
-	Data   []byte
-}
+type Leg = rollupfeed.Leg
 
 // BundleVersion is the bundle encoding version EncodeBundle writes.
-const BundleVersion = 1
+const BundleVersion = rollupfeed.BundleVersion
 
 // MaxBundleLegs is the most legs a bundle holds: one per destination
 // rollup of an envelope.
-const MaxBundleLegs = mempool.MaxRollups
+const MaxBundleLegs = rollupfeed.MaxBundleLegs
 
 // ErrBadBundle is wrapped by every DecodeBundle error.
-var ErrBadBundle = errors.New("client: malformed bundle")
+var ErrBadBundle = rollupfeed.ErrBadBundle
 
-// EncodeBundle encodes legs as the plaintext of a multi-rollup envelope.
-//
-// Which plaintext format an envelope carries follows from its clear
-// header: an envelope addressed to one rollup carries that rollup's data as
-// is; one addressed to several carries a bundle whose legs name exactly the
-// header's rollups, in the same (increasing) order. The bundle is
-// encrypted as one ciphertext, so its legs are included together or not at
-// all.
-//
-// Layout, version 1 (integers big-endian, so the encoding is unique):
-//
-//	u8   version (= 1)
-//	u8   leg count N (1..16)
-//	N ×  u64 rollup id (strictly increasing)
-//	     u32 data length L, then L bytes of data
-//
-// Nothing follows the last leg.
-func EncodeBundle(legs []Leg) ([]byte, error) {
-	if len(legs) == 0 || len(legs) > MaxBundleLegs {
-		return nil, fmt.Errorf("client: a bundle has 1..%d legs, not %d", MaxBundleLegs, len(legs))
-	}
-	n := 2
-	for i, l := range legs {
-		if i > 0 && l.Rollup <= legs[i-1].Rollup {
-			return nil, fmt.Errorf("client: bundle legs must name distinct rollups in increasing order (leg %d: rollup %d after %d)",
-				i, l.Rollup, legs[i-1].Rollup)
-		}
-		if len(l.Data) > mempool.MaxCiphertextSize {
-			return nil, fmt.Errorf("client: leg for rollup %d holds %d bytes, more than any envelope carries", l.Rollup, len(l.Data))
-		}
-		n += 12 + len(l.Data)
-	}
-	b := make([]byte, 0, n)
-	b = append(b, BundleVersion, byte(len(legs)))
-	for _, l := range legs {
-		b = binary.BigEndian.AppendUint64(b, l.Rollup)
-		b = binary.BigEndian.AppendUint32(b, uint32(len(l.Data)))
-		b = append(b, l.Data...)
-	}
-	return b, nil
-}
+// EncodeBundle encodes legs as the plaintext of a multi-rollup envelope
+// (rollupfeed.EncodeBundle documents the layout). Seal calls it for a
+// transaction of several legs.
+func EncodeBundle(legs []Leg) ([]byte, error) { return rollupfeed.EncodeBundle(legs) }
 
-// DecodeBundle parses a bundle. It accepts exactly the encodings
-// EncodeBundle produces; every error wraps ErrBadBundle. The legs' data
+// DecodeBundle parses a bundle (rollupfeed.DecodeBundle). The legs' data
 // alias b.
-func DecodeBundle(b []byte) ([]Leg, error) {
-	if len(b) < 2 {
-		return nil, fmt.Errorf("%w: %d bytes, shorter than the 2-byte header", ErrBadBundle, len(b))
-	}
-	if b[0] != BundleVersion {
-		return nil, fmt.Errorf("%w: version %d, this client reads version %d", ErrBadBundle, b[0], BundleVersion)
-	}
-	n := int(b[1])
-	if n == 0 || n > MaxBundleLegs {
-		return nil, fmt.Errorf("%w: %d legs, must be 1..%d", ErrBadBundle, n, MaxBundleLegs)
-	}
-	legs := make([]Leg, 0, n)
-	rest := b[2:]
-	for i := range n {
-		if len(rest) < 12 {
-			return nil, fmt.Errorf("%w: leg %d truncated", ErrBadBundle, i)
-		}
-		id := binary.BigEndian.Uint64(rest)
-		size := binary.BigEndian.Uint32(rest[8:])
-		rest = rest[12:]
-		if uint64(size) > uint64(len(rest)) {
-			return nil, fmt.Errorf("%w: leg %d claims %d bytes, %d remain", ErrBadBundle, i, size, len(rest))
-		}
-		if i > 0 && id <= legs[i-1].Rollup {
-			return nil, fmt.Errorf("%w: leg %d: rollup %d after %d (must increase)", ErrBadBundle, i, id, legs[i-1].Rollup)
-		}
-		legs = append(legs, Leg{Rollup: id, Data: rest[:size:size]})
-		rest = rest[size:]
-	}
-	if len(rest) != 0 {
-		return nil, fmt.Errorf("%w: %d trailing bytes", ErrBadBundle, len(rest))
-	}
-	return legs, nil
+func DecodeBundle(b []byte) ([]Leg, error) { return rollupfeed.DecodeBundle(b) }
+
+// encodeLegs returns the plaintext for legs and their rollup ids, sorted:
+// one leg's data as is, several as a bundle.
+func encodeLegs(legs []Leg) ([]byte, []uint64, error) {
+	return rollupfeed.EncodePlaintext(legs)
 }

@@ -142,35 +142,6 @@ func ciphertextLimit(p *Params) int {
 	return mempool.MaxCiphertextSize
 }
 
-// encodeLegs returns the plaintext for legs and their rollup ids, sorted.
-func encodeLegs(legs []Leg) ([]byte, []uint64, error) {
-	switch len(legs) {
-	case 0:
-		return nil, nil, errors.New("client: a transaction needs at least one leg (rollup and data)")
-	case 1:
-		return legs[0].Data, []uint64{legs[0].Rollup}, nil
-	}
-	sorted := slices.Clone(legs)
-	slices.SortStableFunc(sorted, func(a, b Leg) int {
-		switch {
-		case a.Rollup < b.Rollup:
-			return -1
-		case a.Rollup > b.Rollup:
-			return 1
-		}
-		return 0
-	})
-	plaintext, err := EncodeBundle(sorted)
-	if err != nil {
-		return nil, nil, err
-	}
-	ids := make([]uint64, len(sorted))
-	for i, l := range sorted {
-		ids[i] = l.Rollup
-	}
-	return plaintext, ids, nil
-}
-
 // Address returns the Ethereum address of key: the envelope sender.
 func Address(key *ecdsa.PrivateKey) common.Address {
 	return crypto.PubkeyToAddress(key.PublicKey)
