@@ -317,7 +317,6 @@ func TestRPCProxy(t *testing.T) {
 	}
 }
 
-
 func postJSON(ctx context.Context, url string, body, out any) error {
 	b, err := json.Marshal(body)
 	if err != nil {
