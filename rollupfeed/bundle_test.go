@@ -114,3 +114,82 @@ func FuzzDecodeBundle(f *testing.F) {
 		}
 	})
 }
+
+func TestOpenPlaintext(t *testing.T) {
+	swap, err := EncodeBundle([]Leg{{Rollup: 1, Data: []byte("sell")}, {Rollup: 2, Data: []byte("buy")}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cases := []struct {
+		name      string
+		rollups   []uint64
+		plaintext []byte
+		want      []Leg
+		err       error
+	}{
+		{"one rollup, data as is", []uint64{7}, []byte("anything"), []Leg{{7, []byte("anything")}}, nil},
+		{"one rollup, bundle-shaped data as is", []uint64{7}, swap, []Leg{{7, swap}}, nil},
+		{"one rollup, empty", []uint64{7}, nil, []Leg{{7, nil}}, nil},
+		{"bundle matching the header", []uint64{1, 2}, swap, []Leg{{1, []byte("sell")}, {2, []byte("buy")}}, nil},
+		{"bundle for other rollups", []uint64{1, 3}, swap, nil, ErrBundleMismatch},
+		{"bundle with fewer legs", []uint64{1, 2, 3}, swap, nil, ErrBundleMismatch},
+		{"bundle with more legs", []uint64{1, 2}, mustBundle(t, 1, 2, 3), nil, ErrBundleMismatch},
+		{"not a bundle", []uint64{1, 2}, []byte("sell and buy"), nil, ErrBadBundle},
+		{"empty plaintext", []uint64{1, 2}, nil, nil, ErrBadBundle},
+		{"no destination", nil, swap, nil, ErrBundleMismatch},
+		{"unsorted destinations", []uint64{2, 1}, swap, nil, ErrBundleMismatch},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			legs, err := OpenPlaintext(tc.rollups, tc.plaintext)
+			if tc.err != nil {
+				if !errors.Is(err, tc.err) {
+					t.Fatalf("error %v, want %v", err, tc.err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(legs) != len(tc.want) {
+				t.Fatalf("%d legs, want %d", len(legs), len(tc.want))
+			}
+			for i := range legs {
+				if legs[i].Rollup != tc.want[i].Rollup || !bytes.Equal(legs[i].Data, tc.want[i].Data) {
+					t.Fatalf("leg %d: %+v, want %+v", i, legs[i], tc.want[i])
+				}
+			}
+			pt, rollups, err := EncodePlaintext(legs)
+			if err != nil || !bytes.Equal(pt, tc.plaintext) || len(rollups) != len(tc.rollups) {
+				t.Fatalf("EncodePlaintext does not invert: %x %v %v", pt, rollups, err)
+			}
+		})
+	}
+}
+
+func mustBundle(t *testing.T, rollups ...uint64) []byte {
+	t.Helper()
+	var legs []Leg
+	for _, r := range rollups {
+		legs = append(legs, Leg{Rollup: r})
+	}
+	b, err := EncodeBundle(legs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+func TestEncodePlaintextSortsLegs(t *testing.T) {
+	pt, rollups, err := EncodePlaintext([]Leg{{Rollup: 2, Data: []byte("buy")}, {Rollup: 1, Data: []byte("sell")}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	legs, err := OpenPlaintext(rollups, pt)
+	if err != nil || legs[0].Rollup != 1 || string(legs[1].Data) != "buy" {
+		t.Fatalf("%v %v", legs, err)
+	}
+	if _, _, err := EncodePlaintext(nil); err == nil {
+		t.Fatal("no legs encoded")
+	}
+}
