@@ -262,8 +262,8 @@ func (p *Pool) pruneLocked() {
 
 // AddShares submits member's key shares for the envelopes of eon committed
 // at height, in block order. The caller has authenticated the member (the
-// keyholder API checks its signature). Shares beyond the first t valid
-// members are accepted and dropped. A submission that fails verification
+// keyholder API checks its signature). Valid shares beyond the first t
+// valid members are verified and dropped. A submission that fails verification
 // is recorded as evidence and returns ErrInvalidShares; the member's
 // later submissions for the block are duplicates.
 func (p *Pool) AddShares(eon uint64, height int64, member int, shares []*threshold.KeyShare) error {
@@ -312,11 +312,10 @@ func (p *Pool) AddShares(eon uint64, height int64, member int, shares []*thresho
 		return fmt.Errorf("%w: height %d member %d", ErrDuplicate, height, member)
 	}
 	g.submitted[member] = true
-	if len(g.valid) >= g.pk.Threshold() {
-		p.mu.Unlock()
-		return nil // enough already: the first t valid members decide
-	}
 	p.mu.Unlock()
+	// A submission after the first t valid members is still verified
+	// (two pairings), so a faulty member is detected whatever the arrival
+	// order; it just no longer counts.
 
 	if len(shares) != len(g.ids) {
 		return p.misbehaved(eon, height, member, fmt.Errorf("%w: %d shares for %d envelopes", ErrShareCount, len(shares), len(g.ids)))
