@@ -13,6 +13,7 @@ import (
 
 	"github.com/veilseq/veil/api/client"
 	"github.com/veilseq/veil/internal/devnet"
+	"github.com/veilseq/veil/ordering"
 )
 
 // BenchmarkDevnet measures a 4-validator devnet's committed envelopes per
@@ -21,24 +22,34 @@ import (
 // and format. Envelopes are sealed before the clock starts, as wallets
 // seal on their own machines: what is measured is the network's work
 // (API, admission on every validator, gossip, consensus, execution). The
-// ratio of the two throughputs is what encryption costs the sequencer.
+// ratio of the two throughputs is what encryption costs the sequencer;
+// the encrypted run also compares fair ordering with arrival ordering.
 //
 //	go test ./test -run '^$' -bench Devnet -benchtime 1x
 func BenchmarkDevnet(b *testing.B) {
 	const envelopes, wallets = 3000, 64 // at most 47 pending per sender: under the nonce window
+	rules := []struct {
+		name string
+		rule ordering.Rule
+	}{{"fair", ordering.FairOrder{}}, {"arrival", ordering.ArrivalOrder{}}}
 	for _, plain := range []bool{false, true} {
 		name := "encrypted"
 		if plain {
 			name = "plaintext"
 		}
-		b.Run(fmt.Sprintf("%s/txs=%d", name, envelopes), func(b *testing.B) {
-			for range b.N {
-				r := runDevnetLoad(b, envelopes, wallets, plain)
-				b.ReportMetric(r.perSecond, "committed/s")
-				b.ReportMetric(float64(r.p50.Milliseconds()), "p50-ms")
-				b.ReportMetric(float64(r.p99.Milliseconds()), "p99-ms")
+		for _, r := range rules {
+			if plain && r.name != "fair" {
+				continue // the rule comparison runs on encrypted envelopes
 			}
-		})
+			b.Run(fmt.Sprintf("%s/rule=%s/txs=%d", name, r.name, envelopes), func(b *testing.B) {
+				for range b.N {
+					res := runDevnetLoad(b, envelopes, wallets, plain, r.rule)
+					b.ReportMetric(res.perSecond, "committed/s")
+					b.ReportMetric(float64(res.p50.Milliseconds()), "p50-ms")
+					b.ReportMetric(float64(res.p99.Milliseconds()), "p99-ms")
+				}
+			})
+		}
 	}
 }
 
@@ -47,9 +58,11 @@ type loadResult struct {
 	p50, p99  time.Duration
 }
 
-func runDevnetLoad(b *testing.B, total, wallets int, plain bool) loadResult {
+func runDevnetLoad(b *testing.B, total, wallets int, plain bool, rule ordering.Rule) loadResult {
 	b.StopTimer()
-	d, err := devnet.Start(context.Background(), devnetConfig(b.TempDir(), wallets))
+	cfg := devnetConfig(b.TempDir(), wallets)
+	cfg.Rule = rule
+	d, err := devnet.Start(context.Background(), cfg)
 	if err != nil {
 		b.Fatal(err)
 	}
