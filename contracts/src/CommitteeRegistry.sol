@@ -275,12 +275,12 @@ contract CommitteeRegistry {
             }
             mstore(body, add(257, mul(n, 20)))
         }
-        // Creation code: copy the body that follows this 11-byte prefix into
+        // Creation code: copy the body that follows this 10-byte prefix into
         // memory and return it as the runtime code.
         bytes memory init = abi.encodePacked(
             hex"61", uint16(body.length), // PUSH2 len
             hex"80", // DUP1
-            hex"600b", // PUSH1 11 (offset of the body)
+            hex"600a", // PUSH1 10 (offset of the body)
             hex"5f", // PUSH0 (memory destination)
             hex"39", // CODECOPY
             hex"5f", // PUSH0

@@ -1,0 +1,20 @@
+// Package contracts anchors veil's sequence on Ethereum: the Solidity
+// sources (src/), their compiled artifacts (artifacts/, built by build.sh
+// with a pinned solc), go-ethereum abigen v2 bindings (bindings/), and the
+// Go helpers that turn veil's values into contract arguments.
+//
+// Two contracts:
+//
+//   - CommitteeRegistry records each eon's committee (activation height,
+//     threshold, member addresses, eon key P in G2) under an owner with a
+//     two-step ownership transfer. Eon e signs heights
+//     [activation(e), activation(e+1)); the owner can revoke an eon.
+//   - BatchInbox stores the batch root of each posted height after checking
+//     the committee's threshold BLS signature on
+//     rollupfeed.BatchMessage(chainID, height, root) with the EIP-2537
+//     precompiles, and proves legs against posted roots (VerifyLeg, the
+//     rollupfeed Merkle scheme). PostBatches checks several heights of one
+//     eon against one aggregate signature (SumSignatures).
+//
+// The relayer (contracts/relayer) follows firm batch roots and posts them.
+package contracts
