@@ -24,10 +24,14 @@
 //   - Commit writes the block's state in one synced batch and then tells
 //     subscribers (Subscribe) which envelopes the block committed.
 //
-// The Rule (rule.go) is a pure function of the proposal; ArrivalOrder
-// ships now. Fair ordering replaces it: vote extensions are enabled from
-// height 1 (ExtendVote sends empty ones for now), and Proposal carries the
-// previous height's extended commit.
+// The Rule (rule.go) is a pure function of the proposal. FairOrder
+// (fair.go; the node's default) orders by the weighted median of the
+// first-seen times validators report in their vote extensions
+// (votext.go, reporter.go); the next proposer embeds the extended commit
+// as the 0xF0 system transaction, and the reports accumulate in app
+// state (fairstate.go). ArrivalOrder keeps the proposer's mempool order
+// and sends empty extensions. docs/architecture.md states what fair
+// ordering guarantees.
 //
 // # State and app hash
 //
