@@ -17,12 +17,16 @@ import (
 // goes to rollup 1000+i%nrollups, and every third one is a bundle that also
 // goes to the next rollup.
 func testBlock(t testing.TB, height int64, ntx, nrollups int) *rollupfeed.Block {
+	return buildBlock(t, height, ntx, nrollups, true)
+}
+
+func buildBlock(t testing.TB, height int64, ntx, nrollups int, bundles bool) *rollupfeed.Block {
 	t.Helper()
 	txs := make([]rollupfeed.DecryptedTx, ntx)
 	for i := range txs {
 		r := uint64(1000 + i%nrollups)
 		legs := []rollupfeed.Leg{{Rollup: r, Data: []byte(fmt.Sprintf("tx %d to %d", i, r))}}
-		if i%3 == 0 && nrollups > 1 {
+		if bundles && i%3 == 0 && nrollups > 1 {
 			next := uint64(1000 + (i+1)%nrollups)
 			if next < r {
 				legs = append([]rollupfeed.Leg{{Rollup: next, Data: []byte("bundle leg")}}, legs...)
