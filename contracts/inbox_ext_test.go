@@ -136,12 +136,12 @@ type vector struct {
 }
 
 type vectorFile struct {
-	Comment string              `json:"comment"`
-	ChainID string              `json:"chain_id"`
+	Comment string                   `json:"comment"`
+	ChainID string                   `json:"chain_id"`
 	EonKeys map[string]hexutil.Bytes `json:"eon_keys"` // threshold encoding
-	Posted  uint64              `json:"posted"`
-	Vectors []vector            `json:"vectors"`
-	Eons    map[string]eonEntry `json:"eons"`
+	Posted  uint64                   `json:"posted"`
+	Vectors []vector                 `json:"vectors"`
+	Eons    map[string]eonEntry      `json:"eons"`
 }
 
 type eonEntry struct {
