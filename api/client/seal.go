@@ -69,7 +69,9 @@ type Tx struct {
 	Fee uint64
 	// Expiry is the last height at which the envelope may be included;
 	// 0 means Params.LatestHeight + DefaultExpiryBlocks, capped by the
-	// chain's MaxExpiryBlocks.
+	// chain's MaxExpiryBlocks. Params are a snapshot of one height: a
+	// wallet that keeps them refetches every few seconds, or its default
+	// expiries shorten by their age.
 	Expiry uint64
 }
 

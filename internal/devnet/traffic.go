@@ -95,6 +95,7 @@ func (t *Traffic) wallet(ctx context.Context, c *client.Client, w int, key *ecds
 	if err != nil {
 		return err
 	}
+	fetched := time.Now()
 	acct, err := c.Account(ctx, client.Address(key))
 	if err != nil {
 		return err
@@ -112,6 +113,13 @@ func (t *Traffic) wallet(ctx context.Context, c *client.Client, w int, key *ecds
 		}
 		if t.Count > 0 && quota.Add(-1) < 0 {
 			return nil // the others finish their submissions in flight
+		}
+		// An envelope's default expiry counts from the parameters' latest
+		// height, so parameters must stay fresh: refetch every few seconds.
+		if time.Since(fetched) > paramsMaxAge {
+			if p, err := c.Params(ctx); err == nil {
+				params, fetched = p, time.Now()
+			}
 		}
 		legs := t.legs(w, i)
 		seal := client.Seal
@@ -143,6 +151,7 @@ func (t *Traffic) wallet(ctx context.Context, c *client.Client, w int, key *ecds
 			if params, err = c.Params(ctx); err != nil {
 				return err
 			}
+			fetched = time.Now()
 		case errors.Is(err, mempool.ErrNonceTooLow), errors.Is(err, mempool.ErrNonceGap), errors.Is(err, mempool.ErrDuplicate):
 			if acct, err = c.Account(ctx, client.Address(key)); err != nil {
 				return err
@@ -158,6 +167,9 @@ func (t *Traffic) wallet(ctx context.Context, c *client.Client, w int, key *ecds
 		}
 	}
 }
+
+// paramsMaxAge is how long a wallet reuses encryption parameters.
+const paramsMaxAge = 3 * time.Second
 
 func (t *Traffic) legs(w, i int) []client.Leg {
 	if t.Payload != nil {
