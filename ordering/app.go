@@ -102,7 +102,8 @@ type App struct {
 	pooled  pendingIndex
 	onEvict atomic.Pointer[func(txKeys [][32]byte)]
 
-	subs hub
+	subs       hub
+	commitHook atomic.Pointer[CommitHook]
 
 	// keys feeds and checks decryption-key records (keys.go).
 	keys keyState
@@ -134,6 +135,7 @@ type finalized struct {
 	appHash []byte
 	writes  *overlay
 	txs     []CommittedTx
+	firm    []FirmBlock // decrypted by the key records the block holds
 	// ownEmbedded: the block recorded this validator's vote extension.
 	ownEmbedded bool
 }
@@ -633,14 +635,15 @@ func (a *App) FinalizeBlock(_ context.Context, req *abci.FinalizeBlockRequest) (
 	if err != nil {
 		return nil, err
 	}
-	if err := a.applySystemTxs(ex, req.Txs, results); err != nil {
+	firm, err := a.applySystemTxs(ex, req.Txs, results)
+	if err != nil {
 		return nil, err
 	}
 	if fb != nil {
 		writeFair(ex.o, fb, ex.included, req.Height)
 	}
 	hash := appHash(st.appHash, req.Height, ex.o.changesRoot())
-	a.pending = &finalized{height: req.Height, time: req.Time, appHash: hash, writes: ex.o, txs: ex.included, ownEmbedded: fb != nil && fb.own}
+	a.pending = &finalized{height: req.Height, time: req.Time, appHash: hash, writes: ex.o, txs: ex.included, firm: firm, ownEmbedded: fb != nil && fb.own}
 	return &abci.FinalizeBlockResponse{
 		TxResults: results,
 		AppHash:   hash,
@@ -695,6 +698,12 @@ func (a *App) Commit(context.Context, *abci.CommitRequest) (*abci.CommitResponse
 	if p == nil {
 		return nil, errors.New("ordering: Commit without FinalizeBlock")
 	}
+	cb := CommittedBlock{Height: p.height, Time: p.time, AppHash: p.appHash, Txs: p.txs, Firm: p.firm}
+	if h := a.commitHook.Load(); h != nil && *h != nil {
+		if err := (*h)(cb); err != nil {
+			return nil, fmt.Errorf("ordering: commit hook at height %d: %w", p.height, err)
+		}
+	}
 	batch := a.db.NewBatch()
 	defer batch.Close()
 	if err := p.writes.writeTo(batch); err != nil {
@@ -731,7 +740,7 @@ func (a *App) Commit(context.Context, *abci.CommitRequest) (*abci.CommitResponse
 	if a.fair != nil {
 		a.fair.rep.resolve(p.height, p.ownEmbedded)
 	}
-	a.subs.publish(CommittedBlock{Height: p.height, Time: p.time, AppHash: p.appHash, Txs: p.txs})
+	a.subs.publish(cb)
 	return &abci.CommitResponse{}, nil
 }
 

@@ -17,6 +17,7 @@ import (
 	"github.com/ethereum/go-ethereum/crypto"
 
 	"github.com/veilseq/veil/mempool"
+	"github.com/veilseq/veil/rollupfeed"
 	"github.com/veilseq/veil/threshold"
 )
 
@@ -486,8 +487,16 @@ const (
 
 // applySystemTxs runs in FinalizeBlock after the block's envelopes: it
 // stores this block's envelopes for later decryption and applies the
-// decryption-key records, filling their results.
-func (a *App) applySystemTxs(ex *blockExec, txs [][]byte, results []*abci.ExecTxResult) error {
+// decryption-key records, filling their results. It returns the firm
+// plaintexts of the blocks the records opened.
+//
+// A payload that decrypts but does not open for its clear destination
+// list (rollupfeed.OpenPlaintext: a malformed bundle, or legs naming
+// other rollups) is marked TxDecryptFailed too: that is a pure function
+// of the plaintext and the header, so every node decides it alike, and
+// TxDecrypted then means the feed delivers the transaction's legs.
+func (a *App) applySystemTxs(ex *blockExec, txs [][]byte, results []*abci.ExecTxResult) ([]FirmBlock, error) {
+	var firm []FirmBlock
 	if len(ex.included) > 0 {
 		ex.o.set(keyU64(tagPendingEnv, uint64(ex.height)), encodePendingEnvelopes(ex.included))
 	}
@@ -497,7 +506,7 @@ func (a *App) applySystemTxs(ex *blockExec, txs [][]byte, results []*abci.ExecTx
 		}
 		rec, pending, err := a.checkKeyRecord(ex.o, tx)
 		if errors.Is(err, ErrInternal) {
-			return err
+			return nil, err
 		}
 		if err != nil {
 			// Accepted by ProcessProposal, so only a bug or a faulty
@@ -511,24 +520,32 @@ func (a *App) applySystemTxs(ex *blockExec, txs [][]byte, results []*abci.ExecTx
 			items[j] = threshold.DecryptItem{Key: rec.Keys[j], Ciphertext: p.Envelope.Ciphertext, Header: p.Envelope.Header()}
 		}
 		out := threshold.DecryptBatch(items)
+		fb := FirmBlock{Height: rec.Height, RecordedAt: ex.height, Txs: make([]FirmTx, len(pending))}
 		var ok, failed int
 		for j, p := range pending {
 			r, found, err := loadTx(ex.o, p.Hash)
 			if err != nil {
-				return fmt.Errorf("%w: %v", ErrInternal, err)
+				return nil, fmt.Errorf("%w: %v", ErrInternal, err)
 			}
 			if !found {
-				return fmt.Errorf("%w: pending tx %s has no record", ErrInternal, p.Hash)
+				return nil, fmt.Errorf("%w: pending tx %s has no record", ErrInternal, p.Hash)
 			}
-			if out[j].Err == nil {
+			ft := FirmTx{Hash: p.Hash, Index: p.Index, Rollups: p.Envelope.Rollups, Plaintext: out[j].Plaintext, Err: out[j].Err}
+			if ft.Err == nil {
+				_, ft.Err = rollupfeed.OpenPlaintext(ft.Rollups, ft.Plaintext)
+			}
+			if ft.Err == nil {
 				r.Status = TxDecrypted
 				ok++
 			} else {
+				ft.Plaintext = nil
 				r.Status = TxDecryptFailed
 				failed++
 			}
+			fb.Txs[j] = ft
 			ex.o.set(keyTx(p.Hash), r.encode())
 		}
+		firm = append(firm, fb)
 		ex.o.del(keyU64(tagPending, uint64(rec.Height)))
 		ex.o.del(keyU64(tagPendingEnv, uint64(rec.Height)))
 		results[i] = &abci.ExecTxResult{Code: abci.CodeTypeOK, Events: []abci.Event{{Type: EventKeys, Attributes: []abci.EventAttribute{
@@ -537,5 +554,5 @@ func (a *App) applySystemTxs(ex *blockExec, txs [][]byte, results []*abci.ExecTx
 			{Key: AttrFailed, Value: strconv.Itoa(failed)},
 		}}}}
 	}
-	return nil
+	return firm, nil
 }

@@ -2,6 +2,7 @@ package ordering
 
 import (
 	"bytes"
+	"errors"
 	"flag"
 	"path/filepath"
 	"testing"
@@ -10,6 +11,7 @@ import (
 
 	"github.com/veilseq/veil/internal/fuzzcorpus"
 	"github.com/veilseq/veil/mempool"
+	"github.com/veilseq/veil/rollupfeed"
 	"github.com/veilseq/veil/threshold"
 )
 
@@ -182,4 +184,65 @@ func FuzzParseKeyRecord(f *testing.F) {
 			t.Fatalf("parse → marshal changed %x", b)
 		}
 	})
+}
+
+// TestKeyRecordFailsBadBundle: a payload that decrypts but does not open
+// for its destination list is TxDecryptFailed, the others of the block
+// are unaffected, and the commit hook receives every firm result.
+func TestKeyRecordFailsBadBundle(t *testing.T) {
+	w := newWorld(t, 3)
+	a := w.newApp(dbm.NewMemDB())
+	var got []FirmBlock
+	a.SetCommitHook(func(b CommittedBlock) error { got = append(got, b.Firm...); return nil })
+	seal := func(i int, rollups []uint64, plaintext []byte) []byte {
+		h := mempool.Envelope{ChainID: testChain, Eon: 1, Nonce: 0, Fee: testMinFee, Expiry: 50, Rollups: rollups}
+		e, err := mempool.Seal(w.rng, w.enc, h, plaintext, w.keys[i])
+		if err != nil {
+			t.Fatal(err)
+		}
+		return e.Encode()
+	}
+	bundle, err := rollupfeed.EncodeBundle([]rollupfeed.Leg{{Rollup: 7, Data: []byte("a")}, {Rollup: 8, Data: []byte("b")}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	other, err := rollupfeed.EncodeBundle([]rollupfeed.Leg{{Rollup: 7, Data: []byte("a")}, {Rollup: 9, Data: []byte("b")}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	good := seal(0, []uint64{7, 8}, bundle)
+	notBundle := seal(1, []uint64{7, 8}, []byte("not a bundle"))
+	mismatch := seal(2, []uint64{7, 8}, other)
+	finalize(t, a, good, notBundle, mismatch)
+	a.SetKeySource(newDealerKeys(t, a))
+	txs := prepare(t, a, 1<<20)
+	if len(txs) != 1 {
+		t.Fatalf("proposal %d txs, want one key record", len(txs))
+	}
+	finalize(t, a, txs...)
+
+	want := []struct {
+		tx     []byte
+		status TxStatus
+		err    error
+	}{{good, TxDecrypted, nil}, {notBundle, TxDecryptFailed, rollupfeed.ErrBadBundle}, {mismatch, TxDecryptFailed, rollupfeed.ErrBundleMismatch}}
+	if len(got) != 1 || got[0].Height != 1 || got[0].RecordedAt != 2 || len(got[0].Txs) != 3 {
+		t.Fatalf("firm blocks %+v", got)
+	}
+	for j, w := range want {
+		r, err := a.Tx(keccak(w.tx))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r.Status != w.status {
+			t.Errorf("tx %d: status %v, want %v", j, r.Status, w.status)
+		}
+		ft := got[0].Txs[j]
+		if ft.Hash != keccak(w.tx) || ft.Index != uint32(j) || !errors.Is(ft.Err, w.err) || (w.err == nil) != (ft.Plaintext != nil) {
+			t.Errorf("tx %d: firm result %+v", j, ft)
+		}
+	}
+	if !bytes.Equal(got[0].Txs[0].Plaintext, bundle) {
+		t.Error("firm plaintext differs from the sealed bundle")
+	}
 }

@@ -5,6 +5,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/ethereum/go-ethereum/common"
+
 	"github.com/veilseq/veil/mempool"
 )
 
@@ -16,7 +18,50 @@ type CommittedBlock struct {
 	AppHash []byte
 	// Txs are the block's included envelopes in block order.
 	Txs []CommittedTx
+	// Firm holds the firm decryption of each earlier block whose keys
+	// this block recorded, oldest first (see FirmBlock).
+	Firm []FirmBlock
 }
+
+// FirmBlock is the firm decryption of one committed block's envelopes:
+// FinalizeBlock of the block at RecordedAt applied the keys, so every
+// field is a function of chain data, the same on every node.
+type FirmBlock struct {
+	Height     int64 // the block whose envelopes these are
+	RecordedAt int64 // the block that recorded their keys
+	// Txs are the block's envelopes in block order, as many as it has.
+	Txs []FirmTx
+}
+
+// FirmTx is one envelope's firm result.
+type FirmTx struct {
+	Hash  common.Hash
+	Index uint32
+	// Rollups is the envelope's clear destination list.
+	Rollups []uint64
+	// Plaintext is the decrypted payload; nil when Err is set.
+	Plaintext []byte
+	// Err is set when the transaction was marked TxDecryptFailed: the
+	// payload did not decrypt (wrapping threshold's error), or its
+	// plaintext did not open for Rollups (rollupfeed.ErrBadBundle,
+	// rollupfeed.ErrBundleMismatch).
+	Err error
+}
+
+// CommitHook is called by Commit with each block, after FinalizeBlock and
+// before the application's state for it is written. It runs on
+// CometBFT's consensus path, so it must be quick; an error stops the node
+// (Commit fails). Since the block's state is not yet durable when it
+// runs, a crash can make it see the same block again after a restart:
+// it must be idempotent. That order is what lets a hook persist firm
+// plaintexts without gaps: pending envelopes are deleted by the block
+// that records their keys, so a hook that ran after the write could lose
+// them to a crash.
+type CommitHook func(CommittedBlock) error
+
+// SetCommitHook installs h (nil removes it). Install it before the node
+// starts, so that no block is committed without it.
+func (a *App) SetCommitHook(h CommitHook) { a.commitHook.Store(&h) }
 
 // CommittedTx is one included envelope.
 type CommittedTx struct {
