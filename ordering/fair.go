@@ -33,6 +33,11 @@ import (
 //     honest validator saw it) and its first report was recorded fewer
 //     than BlockerHeights heights ago. Its bound q(x) is the least reported
 //     t with 3·w(≤ t) > T.
+//   - Backstop: x is also eligible when it has at least one valid report
+//     and its first report was recorded more than BackstopHeights heights
+//     ago. Its fair time is then the latest reported time, which is at or
+//     after every honest reporter's sighting, so it never moves x ahead of
+//     an envelope an honest reporter of x saw earlier.
 //   - An eligible x is ready iff its fair time is ≤ q(b) for every blocker
 //     b: a blocker that honest validators saw before x may still get an
 //     earlier fair time, so x waits for it.
@@ -65,6 +70,16 @@ func ShortIDOf(h mempool.Hash) ShortID {
 // Δ of the guarantee: orderings are linearizable for envelopes that reach
 // the quorum within it.
 const BlockerHeights = 4
+
+// BackstopHeights is how long an envelope with a recorded sighting may
+// wait for the quorum before the backstop makes it eligible anyway. The
+// quorum can be out of reach for good: CometBFT's mempool reactor drops
+// the transactions a peer sends while it is block-syncing and never sends
+// them again, so an envelope submitted while the other validators catch
+// up is held (and reported) by its submitter's validator alone. The
+// backstop bounds that wait; the holder includes the envelope when it
+// next proposes, the others declare it omitted.
+const BackstopHeights = 8
 
 // Report is one validator's first-seen time for an envelope.
 type Report struct {
@@ -139,6 +154,9 @@ func (ev *Evidence) Judge() map[ShortID]FairStatus {
 			st.Time = ev.quantile(sorted, func(w int64) bool { return 2*w >= power })
 		case 3*power > total && ev.Height-s.First < BlockerHeights:
 			bound = min(bound, ev.quantile(sorted, func(w int64) bool { return 3*w > total }))
+		case power > 0 && ev.Height-s.First > BackstopHeights:
+			st.Eligible = true
+			st.Time = ev.quantile(sorted, func(w int64) bool { return w >= power })
 		}
 		out[id] = st
 	}

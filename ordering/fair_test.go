@@ -128,6 +128,42 @@ func TestFairJudge(t *testing.T) {
 			want: map[ShortID]want{sid('a'): {true, true, 100}, sid('b'): {true, true, 100}},
 		},
 		{
+			name: "backstop: one report waits BackstopHeights",
+			seen: map[ShortID]*Sighting{sid('a'): sighting(10-BackstopHeights, no, no, 100, no)},
+			want: map[ShortID]want{sid('a'): {}},
+		},
+		{
+			name: "backstop: one report older than BackstopHeights is eligible at its time",
+			seen: map[ShortID]*Sighting{sid('a'): sighting(9-BackstopHeights, no, no, 100, no)},
+			want: map[ShortID]want{sid('a'): {true, true, 100}},
+		},
+		{
+			name: "backstop: two of four take the latest time, not the median",
+			seen: map[ShortID]*Sighting{sid('a'): sighting(9-BackstopHeights, 100, no, 300, no)},
+			want: map[ShortID]want{sid('a'): {true, true, 300}},
+		},
+		{
+			name: "backstop: an early faulty report does not move it ahead of an honest one",
+			seen: map[ShortID]*Sighting{
+				sid('a'): sighting(9, 200, 200, 200, no),
+				sid('b'): sighting(9-BackstopHeights, 0, no, no, 250),
+			},
+			want: map[ShortID]want{sid('a'): {true, true, 200}, sid('b'): {true, true, 250}},
+		},
+		{
+			name: "backstop: a young blocker still holds back a stale one seen later",
+			seen: map[ShortID]*Sighting{
+				sid('a'): sighting(9, 50, 60, no, no),
+				sid('b'): sighting(9-BackstopHeights, no, no, 100, no),
+			},
+			want: map[ShortID]want{sid('a'): {}, sid('b'): {true, false, 100}},
+		},
+		{
+			name: "backstop: no valid report, no eligibility",
+			seen: map[ShortID]*Sighting{sid('a'): {First: 0, Reports: []Report{{7, 1}}}},
+			want: map[ShortID]want{sid('a'): {}},
+		},
+		{
 			name: "reports from unknown validators count for nothing",
 			seen: map[ShortID]*Sighting{sid('a'): {First: 9, Reports: []Report{{0, 1}, {1, 1}, {7, 1}, {-1, 1}}}},
 			want: map[ShortID]want{sid('a'): {}},
