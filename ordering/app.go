@@ -136,8 +136,9 @@ type finalized struct {
 	writes  *overlay
 	txs     []CommittedTx
 	firm    []FirmBlock // decrypted by the key records the block holds
-	// ownEmbedded: the block recorded this validator's vote extension.
-	ownEmbedded bool
+	// ownRecorded: the reports of this validator's vote extension the
+	// block recorded (fairBlock.recorded).
+	ownRecorded map[ShortID]bool
 }
 
 // New opens the application over cfg.DB, resuming from its last commit.
@@ -643,7 +644,10 @@ func (a *App) FinalizeBlock(_ context.Context, req *abci.FinalizeBlockRequest) (
 		writeFair(ex.o, fb, ex.included, req.Height)
 	}
 	hash := appHash(st.appHash, req.Height, ex.o.changesRoot())
-	a.pending = &finalized{height: req.Height, time: req.Time, appHash: hash, writes: ex.o, txs: ex.included, firm: firm, ownEmbedded: fb != nil && fb.own}
+	a.pending = &finalized{height: req.Height, time: req.Time, appHash: hash, writes: ex.o, txs: ex.included, firm: firm}
+	if fb != nil {
+		a.pending.ownRecorded = fb.recorded
+	}
 	return &abci.FinalizeBlockResponse{
 		TxResults: results,
 		AppHash:   hash,
@@ -738,7 +742,7 @@ func (a *App) Commit(context.Context, *abci.CommitRequest) (*abci.CommitResponse
 	a.pooled.remove(hashes...)
 	a.forgetStamps(hashes...)
 	if a.fair != nil {
-		a.fair.rep.resolve(p.height, p.ownEmbedded)
+		a.fair.rep.resolve(p.height, p.ownRecorded)
 	}
 	a.subs.publish(cb)
 	return &abci.CommitResponse{}, nil

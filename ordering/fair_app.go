@@ -6,6 +6,7 @@ import (
 	"time"
 
 	abci "github.com/cometbft/cometbft/abci/types"
+	cmtproto "github.com/cometbft/cometbft/api/cometbft/types/v1"
 
 	"github.com/veilseq/veil/mempool"
 )
@@ -154,26 +155,35 @@ func (a *App) finalizeFair(st committed, req *abci.FinalizeBlockRequest) (*fairB
 	return fb, err
 }
 
-// ownEmbedded reports whether a block's 0xF0 transaction carries this
-// validator's extension. The block's validity is not this function's
-// concern: ExtendVote only uses the answer to decide what to report.
-func (a *App) ownEmbedded(txs [][]byte) bool {
+// ownEmbedded returns the short ids this validator's extension carries
+// in a block's 0xF0 transaction: nil when the App has no validator
+// address (everything counts as embedded), empty when the block left the
+// extension out. The block's validity is not this function's concern:
+// ExtendVote only uses the answer to decide what to report.
+func (a *App) ownEmbedded(txs [][]byte) map[ShortID]bool {
 	if a.fair.self == nil {
-		return true
+		return nil
 	}
+	out := make(map[ShortID]bool)
 	if len(txs) == 0 || len(txs[0]) == 0 || txs[0][0] != SysTxVoteExtensions {
-		return false
+		return out
 	}
 	e, err := ParseEmbeddedExtensions(txs[0])
 	if err != nil {
-		return false
+		return out
 	}
 	for _, v := range e.Commit.Votes {
-		if string(v.Validator.Address) == string(a.fair.self) && len(v.VoteExtension) > 0 {
-			return true
+		if string(v.Validator.Address) == string(a.fair.self) && v.BlockIdFlag == cmtproto.BlockIDFlagCommit {
+			rs, err := ParseVoteExtension(v.VoteExtension)
+			if err != nil {
+				return out
+			}
+			for _, r := range rs {
+				out[r.ID] = true
+			}
 		}
 	}
-	return false
+	return out
 }
 
 // forgetStamps drops first-seen stamps of envelopes that left the pool.

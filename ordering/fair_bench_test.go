@@ -31,7 +31,7 @@ func BenchmarkVoteExtension(b *testing.B) {
 		for _, s := range r.stamps {
 			s.reportedAt = 0
 		}
-		ext = r.report(int64(i+1), true)
+		ext = r.report(int64(i+1), nil)
 	}
 	b.ReportMetric(float64(len(ext)), "ext-bytes")
 	b.ReportMetric(float64(len(ext))/n, "bytes/envelope")

@@ -327,7 +327,7 @@ func TestFairVoteExtensions(t *testing.T) {
 		t.Fatalf("height 2 after omission: %v, want %v", got, want)
 	}
 	// Block 2 commits with it this time (a later round): nothing new at 3.
-	a.fair.rep.resolve(3, true)
+	a.fair.rep.resolve(3, nil)
 	if got := extend(3); len(got) != 0 {
 		t.Fatalf("height 3: %v, want nothing", got)
 	}
@@ -349,5 +349,105 @@ func TestFairVoteExtensions(t *testing.T) {
 		if err != nil || res.Status != tc.want {
 			t.Errorf("%s: %v %v, want %v", tc.name, res.Status, err, tc.want)
 		}
+	}
+}
+
+// TestEnvelopeHeldByOneValidatorNotStarved is the regression test of an
+// envelope that expired pending: CometBFT's mempool reactor drops the
+// transactions a peer sends while it is block-syncing and never sends
+// them again, so an envelope submitted while the other validators caught
+// up reached its submitter's validator alone. Its one report never made
+// a quorum and, before the backstop, it waited until it expired. Now it
+// becomes eligible BackstopHeights heights after the report was
+// recorded: a proposer without it declares it omitted, the holder
+// includes it.
+func TestEnvelopeHeldByOneValidatorNotStarved(t *testing.T) {
+	c := newFairChain(t, 2)
+	X := c.w.tx(0, 0, 10)
+	c.step(abci.ExtendedCommitInfo{})
+	// Validator 2 holds X and reports it at height 1 and again every
+	// refreshHeights heights; nobody else ever receives it.
+	holder := func(h int64) []byte {
+		if (h-1)%refreshHeights == 0 {
+			return ext(X, ms(10))
+		}
+		return ext()
+	}
+	others := func(int64) []byte { return ext() }
+	first := c.height() // the block recording X's report
+	for h := c.height(); ; h = c.height() {
+		commit := c.commit(h-1, others(h-1), others(h-1), holder(h-1), others(h-1))
+		if h-first > BackstopHeights {
+			// A proposer that never received X declares it omitted.
+			txs := c.prepare(commit)
+			e, err := ParseEmbeddedExtensions(txs[0])
+			if err != nil || !slices.Equal(e.Omitted, []ShortID{ShortIDOf(mempool.Hash(keccak(X)))}) {
+				t.Fatalf("height %d: proposal without X omits %v (%v), want X", h, e.Omitted, err)
+			}
+			if !c.process(txs) {
+				t.Fatalf("height %d: proposal declaring X omitted rejected", h)
+			}
+		}
+		got := c.step(commit, X)
+		if h-first <= BackstopHeights {
+			if len(got) != 0 {
+				t.Fatalf("height %d: X included with one report before the backstop", h)
+			}
+			continue
+		}
+		if len(got) != 1 || !slices.Equal(got[0], X) {
+			t.Fatalf("height %d: X not included once the backstop made it eligible", h)
+		}
+		return
+	}
+}
+
+// TestReportRecordedOnlyIfCarried: a block may embed an earlier round's
+// extension than the last one this validator sent; a stamp first sent in
+// the later round is not recorded and is reported at the next height,
+// not refreshHeights later.
+func TestReportRecordedOnlyIfCarried(t *testing.T) {
+	c := newFairChain(t, 2)
+	now := blockTime(1)
+	c.app.fair.self = c.vals[0].PubKey().Address()
+	c.app.fair.clock = func() time.Time { return now }
+	A, B := c.w.tx(0, 0, 10), c.w.tx(1, 0, 10)
+	c.step(abci.ExtendedCommitInfo{})
+	extend := func(h int64, txs ...[]byte) []byte {
+		t.Helper()
+		res, err := c.app.ExtendVote(context.Background(), &abci.ExtendVoteRequest{Height: h, Txs: txs})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return res.VoteExtension
+	}
+	if err := checkTx(t, c.app, A, false); err != nil {
+		t.Fatal(err)
+	}
+	round0 := extend(2)
+	if err := checkTx(t, c.app, B, false); err != nil {
+		t.Fatal(err)
+	}
+	if round1 := extend(2); slices.Equal(round1, round0) {
+		t.Fatal("round 1 carries no new stamp")
+	}
+	// Height 2 commits on round 0's precommits: block 3 embeds round0.
+	c.step(c.commit(1, ext(), ext(), ext(), ext()))
+	block3 := c.prepare(c.commit(2, round0, ext(), ext(), ext()))
+	if !c.process(block3) {
+		t.Fatal("block 3 rejected")
+	}
+	rs, err := ParseVoteExtension(extend(3, block3...))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := []Sighted{{ShortIDOf(mempool.Hash(keccak(B))), now.UnixMilli()}}; !slices.Equal(rs, want) {
+		t.Fatalf("height 3 reports %v, want only B %v", rs, want)
+	}
+	finalize(t, c.app, block3...)
+	// Block 4 embeds the extension of 3 (B): A and B are both recorded.
+	block4 := c.prepare(c.commit(3, EncodeVoteExtension(rs), ext(), ext(), ext()))
+	if rs, _ := ParseVoteExtension(extend(4, block4...)); len(rs) != 0 {
+		t.Fatalf("height 4 reports %v, want nothing", rs)
 	}
 }

@@ -325,7 +325,10 @@ func mergeReports(seen map[ShortID]*Sighting, srs []signedReports, height int64,
 type fairBlock struct {
 	ev      *Evidence
 	touched map[ShortID]bool
-	own     bool // this validator's extension is among the embedded
+	// recorded is what this validator's embedded extension reports: nil
+	// when the App has no validator address (everything counts as
+	// recorded), empty when the block left the extension out.
+	recorded map[ShortID]bool
 }
 
 // evidence loads the committed sightings and validator set and merges
@@ -340,16 +343,28 @@ func (a *App) evidence(st committed, height int64, t time.Time, commit *abci.Ext
 		return nil, fmt.Errorf("%w: %v", ErrInternal, err)
 	}
 	fb := &fairBlock{ev: &Evidence{Height: height, Powers: vs.powers(), Seen: seen, Seed: st.appHash}}
+	if a.fair.self != nil {
+		fb.recorded = make(map[ShortID]bool)
+	}
 	if commit == nil {
 		return fb, nil
 	}
-	srs, own, err := checkCommit(vs, st.chain.ChainID, height, commit, a.fair.self, sanitize)
+	srs, _, err := checkCommit(vs, st.chain.ChainID, height, commit, a.fair.self, sanitize)
 	if err != nil {
 		return nil, err
 	}
 	var dropped int
 	fb.touched, dropped = mergeReports(seen, srs, height, t)
-	fb.own = own
+	if self := a.fair.self; self != nil {
+		idx := vs.index(self)
+		for _, sr := range srs {
+			if sr.validator == idx {
+				for _, r := range sr.reports {
+					fb.recorded[r.ID] = true
+				}
+			}
+		}
+	}
 	if dropped > 0 {
 		a.log.Info("dropped reports far from the block time", "height", height, "reports", dropped)
 	}

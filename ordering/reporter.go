@@ -16,15 +16,21 @@ import (
 // rebuilt and stamped afresh.
 //
 // A stamp is reported in the vote extension of height h, then resolved
-// when block h+1 commits: if that block embeds this validator's
-// extension the reports are recorded; otherwise (the proposer left the
-// extension out) they are reported again. So an honest validator's
+// when block h+1 commits: the reports the embedded extension carries are
+// recorded; the others (the proposer left the extension out, or embedded
+// an earlier round's) are reported again. So an honest validator's
 // report of an envelope it saw first is recorded no later than its
 // report of one it saw later, which the guarantee needs. The extension
 // of h+1 is built knowing whether the block it votes for embeds the
-// extension of h, so nothing waits an extra height. Recorded stamps are
-// reported again every refreshHeights heights while the envelope stays
-// pending, which keeps its sighting from being pruned.
+// extension of h, so nothing waits an extra height.
+//
+// A stamp counts as recorded only if the embedded extension carries it:
+// the block may embed the extension of an earlier round than the last one
+// this validator sent (CometBFT commits on whichever round reached the
+// quorum), and stamps first sent in a later round are not in it. Every
+// stamp still pending is reported again refreshHeights heights after it
+// was last sent, whatever its state, which keeps its sighting from being
+// pruned and bounds what any lost report costs.
 type reporter struct {
 	mu     sync.Mutex
 	stamps map[mempool.Hash]*stamp
@@ -34,6 +40,7 @@ type stamp struct {
 	time       int64 // Unix ms
 	reportedAt int64 // height of the extension that last carried it; 0: not since recorded
 	recordedAt int64 // height whose block recorded it; 0: not recorded
+	sentAt     int64 // height of the last extension that carried it; 0: never
 }
 
 // stamp records the first time this node saw h.
@@ -56,9 +63,10 @@ func (r *reporter) forget(hs ...mempool.Hash) {
 	}
 }
 
-// report builds the extension for height h. ownEmbedded tells whether
-// the block voted on embeds this validator's extension of h−1.
-func (r *reporter) report(h int64, ownEmbedded bool) []byte {
+// report builds the extension for height h. embedded is what the block
+// voted on carries of this validator's extension of h−1 (App.ownEmbedded:
+// nil means all of it).
+func (r *reporter) report(h int64, embedded map[ShortID]bool) []byte {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	type entry struct {
@@ -70,8 +78,8 @@ func (r *reporter) report(h int64, ownEmbedded bool) []byte {
 		switch {
 		case s.reportedAt == h, // an earlier round of this height
 			s.reportedAt == 0 && s.recordedAt == 0,
-			s.reportedAt == h-1 && !ownEmbedded,
-			s.reportedAt == 0 && s.recordedAt > 0 && h-s.recordedAt >= refreshHeights:
+			s.reportedAt == h-1 && embedded != nil && !embedded[ShortIDOf(hash)],
+			s.reportedAt != h-1 && s.sentAt > 0 && h-s.sentAt >= refreshHeights:
 			due = append(due, entry{hash, s})
 		}
 	}
@@ -96,7 +104,7 @@ func (r *reporter) report(h int64, ownEmbedded bool) []byte {
 		prev = e.s.time
 		ids[id] = true
 		out = append(out, Sighted{ID: id, Time: e.s.time})
-		e.s.reportedAt = h
+		e.s.reportedAt, e.s.sentAt = h, h
 	}
 	// Canonical order: by time, then id.
 	slices.SortFunc(out, func(a, b Sighted) int {
@@ -106,16 +114,17 @@ func (r *reporter) report(h int64, ownEmbedded bool) []byte {
 }
 
 // resolve runs when block h commits: reports carried by the extension of
-// h−1 are recorded if the block embedded it, else due again.
-func (r *reporter) resolve(h int64, ownEmbedded bool) {
+// h−1 are recorded if the extension the block embedded carries them
+// (recorded: nil means all of them, an empty set none), else due again.
+func (r *reporter) resolve(h int64, recorded map[ShortID]bool) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	for _, s := range r.stamps {
-		if s.reportedAt != h-1 {
+	for hash, s := range r.stamps {
+		if s.reportedAt == 0 || s.reportedAt != h-1 {
 			continue
 		}
 		s.reportedAt = 0
-		if ownEmbedded {
+		if recorded == nil || recorded[ShortIDOf(hash)] {
 			s.recordedAt = h
 		}
 	}
