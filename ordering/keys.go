@@ -538,7 +538,6 @@ func (a *App) applySystemTxs(ex *blockExec, txs [][]byte, results []*abci.ExecTx
 				r.Status = TxDecrypted
 				ok++
 			} else {
-				ft.Plaintext = nil
 				r.Status = TxDecryptFailed
 				failed++
 			}

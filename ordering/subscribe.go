@@ -39,7 +39,8 @@ type FirmTx struct {
 	Index uint32
 	// Rollups is the envelope's clear destination list.
 	Rollups []uint64
-	// Plaintext is the decrypted payload; nil when Err is set.
+	// Plaintext is the decrypted payload; nil when it did not decrypt.
+	// A plaintext that does not open for Rollups is kept, with Err set.
 	Plaintext []byte
 	// Err is set when the transaction was marked TxDecryptFailed: the
 	// payload did not decrypt (wrapping threshold's error), or its
