@@ -3,7 +3,9 @@ package node
 import (
 	"context"
 	"log/slog"
+	"runtime"
 	"slices"
+	"sync"
 	"sync/atomic"
 	"testing"
 
@@ -121,5 +123,56 @@ func TestMaliciousProposerRejected(t *testing.T) {
 				t.Fatalf("envelope %x not committed: %v", crypto.Keccak256Hash(tx), err)
 			}
 		}
+	}
+}
+
+// TestSubmittedDuringCatchUpNotStarved: envelopes from one sender, many
+// sequential nonces, all through one node right after the network
+// starts, with every core kept busy. CometBFT's mempool reactor drops
+// the transactions a peer sends while it is still block-syncing and
+// never sends them again, so some envelopes reach only the submitting
+// validator and never a quorum of reports; they used to stay pending
+// until they expired. The backstop makes them eligible
+// ordering.BackstopHeights heights after their first recorded report,
+// so each is included within a bounded number of heights (counted in
+// blocks, not wall-clock time).
+func TestSubmittedDuringCatchUpNotStarved(t *testing.T) {
+	if testing.Short() {
+		t.Skip("multi-validator network")
+	}
+	const perWallet = 48
+	chain := newTestChain(t, 1)
+	batches := chain.envelopes(t, "veil-test", perWallet)
+	var stop atomic.Bool
+	var busy sync.WaitGroup
+	for range runtime.NumCPU() {
+		busy.Go(func() {
+			for x := 0; !stop.Load(); x++ {
+				_ = x * x
+			}
+		})
+	}
+	t.Cleanup(func() { stop.Store(true); busy.Wait() })
+	nw, _ := startTestNetwork(t, chain, 4)
+	nodes := nw.Nodes
+	submit(t, nodes[:1], batches, 0, perWallet)
+	submitted, _ := nodes[0].App().LastCommit()
+	waitFor(t, nodes[0], "every envelope committed", allIncluded(nodes[0], batches, perWallet))
+	// First recorded report: at most two heights after submission (the
+	// extension of the next height, embedded in the one after). Then the
+	// backstop, then the holder's next turn to propose (every fourth
+	// height, a few more for failed rounds under load).
+	bound := submitted + 2 + ordering.BackstopHeights + 4*int64(len(nodes))
+	var last int64
+	for _, tx := range batches[0] {
+		rec, err := nodes[0].App().Tx(crypto.Keccak256Hash(tx))
+		if err != nil {
+			t.Fatal(err)
+		}
+		last = max(last, rec.Height)
+	}
+	t.Logf("submitted by height %d, last included at %d (bound %d)", submitted, last, bound)
+	if last > bound {
+		t.Fatalf("last envelope included at height %d, past %d", last, bound)
 	}
 }
