@@ -11,6 +11,7 @@ import (
 	"github.com/veilseq/veil/api"
 	"github.com/veilseq/veil/api/server"
 	"github.com/veilseq/veil/ordering"
+	"github.com/veilseq/veil/rollupfeed/feed"
 	"github.com/veilseq/veil/threshold"
 )
 
@@ -240,4 +241,22 @@ func (s *Service) SubmitKeyShares(_ context.Context, sub api.KeyShareSubmission)
 	default: // ErrShareCount, ErrInvalidShares
 		return fmt.Errorf("%w: %v", api.ErrInvalidShares, err)
 	}
+}
+
+// FeedSource gives a rollup feed the pool's soft decryptions.
+type FeedSource struct{ Pool *Pool }
+
+var _ feed.SoftSource = FeedSource{}
+
+// Wait implements feed.SoftSource.
+func (s FeedSource) Wait(ctx context.Context, height int64) ([]feed.SoftTx, error) {
+	r, err := s.Pool.Wait(ctx, height)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]feed.SoftTx, len(r.Txs))
+	for i, tx := range r.Txs {
+		out[i] = feed.SoftTx{Hash: tx.Hash, Index: tx.Index, Plaintext: tx.Plaintext, Err: tx.Err}
+	}
+	return out, nil
 }

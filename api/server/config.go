@@ -76,6 +76,10 @@ type Config struct {
 	// handler. Its calls are authenticated by the backend (member
 	// signatures) and are not charged to the IP rate limit.
 	Keyholder KeyholderBackend
+
+	// RollupFeed, if set, serves veil.v1.RollupFeedService from the same
+	// handler.
+	RollupFeed RollupFeedBackend
 }
 
 // validate fills in defaults and rejects values that cannot work.

@@ -67,7 +67,7 @@ SIGTERM; it resumes from its data directory.`,
 				return err
 			}
 			defer be.Close()
-			srv, err := server.New(be, server.Config{Addr: apiAddr, Logger: logger})
+			srv, err := server.New(be, server.Config{Addr: apiAddr, Logger: logger, RollupFeed: n.Feed()})
 			if err != nil {
 				return err
 			}

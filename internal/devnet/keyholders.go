@@ -47,6 +47,7 @@ func (d *Devnet) startNodeDecryption(i int) error {
 	if err != nil {
 		return err
 	}
+	d.Network.Nodes[i].Feed().SetSoft(decrypt.FeedSource{Pool: svc.Pool})
 	d.dmu.Lock()
 	d.services[i] = svc
 	d.dmu.Unlock()

@@ -8,6 +8,8 @@ import (
 	"os"
 	"sync"
 
+	"github.com/cockroachdb/pebble"
+	dbm "github.com/cometbft/cometbft-db"
 	cmtcfg "github.com/cometbft/cometbft/config"
 	cmtjson "github.com/cometbft/cometbft/libs/json"
 	cmtmempool "github.com/cometbft/cometbft/mempool"
@@ -23,6 +25,7 @@ import (
 
 	"github.com/veilseq/veil/mempool"
 	"github.com/veilseq/veil/ordering"
+	"github.com/veilseq/veil/rollupfeed/feed"
 )
 
 // AppDBName is the application database's name under the home's data
@@ -82,6 +85,11 @@ type Node struct {
 	dbs   *dbSet
 	log   *slog.Logger
 
+	// feed is the rollup feed, following the app through its commit hook;
+	// feedDB stores its firm batches.
+	feed   *feed.Feed
+	feedDB dbm.DB
+
 	mu      sync.Mutex
 	started bool
 	stopped bool
@@ -133,6 +141,14 @@ func New(ctx context.Context, c Config) (*Node, error) {
 		return nil, err
 	}
 
+	// The feed follows every commit, including those CometBFT's handshake
+	// replays in NewNode, so it is installed first.
+	fd, feedDB, err := openFeed(cfg, app, pebbleLog, log)
+	if err != nil {
+		_ = app.Close()
+		return nil, err
+	}
+
 	dbs := &dbSet{log: pebbleLog}
 	// Each ABCI connection is serialized on its own and the application
 	// synchronizes between them, so CheckTx's signature checks run beside
@@ -145,6 +161,8 @@ func New(ctx context.Context, c Config) (*Node, error) {
 		cometLogger{l: log.With("module", "comet"), min: c.CometLogLevel.Level()},
 	)
 	if err != nil {
+		fd.Close()
+		_ = feedDB.Close()
 		_ = app.Close()
 		_ = dbs.closeAll()
 		return nil, fmt.Errorf("node: %w", err)
@@ -155,7 +173,7 @@ func New(ctx context.Context, c Config) (*Node, error) {
 			_ = mp.RemoveTxByKey(cmttypes.TxKey(k)) // absent: already gone
 		}
 	})
-	return &Node{cfg: cfg, app: app, comet: comet, dbs: dbs, log: log}, nil
+	return &Node{cfg: cfg, app: app, comet: comet, dbs: dbs, log: log, feed: fd, feedDB: feedDB}, nil
 }
 
 // loadPrivValidator reads the validator key and sign state. It checks the
@@ -220,7 +238,42 @@ func (n *Node) Stop() error {
 		// Never started, or Start failed: release what NewNode opened.
 		n.comet.OnStop()
 	}
-	return errors.Join(err, n.dbs.closeAll(), n.app.Close())
+	n.feed.Close()
+	return errors.Join(err, n.dbs.closeAll(), n.app.Close(), n.feedDB.Close())
+}
+
+// Feed returns the node's rollup feed.
+func (n *Node) Feed() *feed.Feed { return n.feed }
+
+// FeedDBName is the database, in the data directory, of the rollup feed.
+const FeedDBName = "feed"
+
+func openFeed(cfg *cmtcfg.Config, app *ordering.App, pebbleLog pebble.Logger, log *slog.Logger) (*feed.Feed, dbm.DB, error) {
+	gen, err := cmttypes.GenesisDocFromFile(cfg.GenesisFile())
+	if err != nil {
+		return nil, nil, fmt.Errorf("node: %w", err)
+	}
+	db, err := openDB(FeedDBName, cfg, pebbleLog)
+	if err != nil {
+		return nil, nil, fmt.Errorf("node: open feed database: %w", err)
+	}
+	fd, err := feed.New(feed.Config{
+		DB: db, ChainID: gen.ChainID, Logger: log.With("module", "feed"),
+		Rollups: func() ([]uint64, error) {
+			rs, err := app.Rollups()
+			ids := make([]uint64, len(rs))
+			for i, r := range rs {
+				ids[i] = r.ID
+			}
+			return ids, err
+		},
+	})
+	if err != nil {
+		_ = db.Close()
+		return nil, nil, err
+	}
+	app.SetCommitHook(fd.OnCommit)
+	return fd, db, nil
 }
 
 // App returns the application, for queries and commit subscriptions.

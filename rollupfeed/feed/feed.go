@@ -203,6 +203,7 @@ type Feed struct {
 	cache     map[int64]*rollupfeed.Block // firm blocks
 	notify    chan struct{}               // closed when a tip moves
 	closed    bool
+	softSrc   SoftSource
 
 	done chan struct{}
 	wg   sync.WaitGroup
@@ -231,10 +232,26 @@ func New(cfg Config) (*Feed, error) {
 	}
 	f.softTip = f.firmTip
 	if cfg.Soft != nil {
+		f.SetSoft(cfg.Soft)
+	}
+	return f, nil
+}
+
+// SetSoft installs the source of soft batches, when it is built after the
+// feed (the node's decryption service starts after the node). Once set,
+// it cannot be removed.
+func (f *Feed) SetSoft(src SoftSource) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.closed || src == nil {
+		return
+	}
+	start := f.softSrc == nil
+	f.softSrc = src
+	if start {
 		f.wg.Add(1)
 		go f.followSoft()
 	}
-	return f, nil
 }
 
 // Close stops the feed and ends every subscription with ErrClosed. It
@@ -563,7 +580,10 @@ func (f *Feed) softBlock(h int64) (*rollupfeed.Block, error) {
 			}
 		}
 	}()
-	res, err := f.cfg.Soft.Wait(ctx, h)
+	f.mu.Lock()
+	src := f.softSrc
+	f.mu.Unlock()
+	res, err := src.Wait(ctx, h)
 	if err != nil {
 		return nil, err
 	}
