@@ -98,7 +98,7 @@ func New(backend Backend, cfg Config) (*Server, error) {
 		mux.Handle(veilv1connect.NewRollupFeedServiceHandler(&rollupFeedService{s}, opts...))
 		services = append(services, veilv1connect.RollupFeedServiceName)
 	}
-		// Health and reflection are not rate limited: probes and tooling must
+	// Health and reflection are not rate limited: probes and tooling must
 	// get through when clients are being throttled.
 	small := []connect.HandlerOption{connect.WithReadMaxBytes(64 << 10), recoverOpt}
 	mux.Handle(grpchealth.NewHandler(s.health, small...))
