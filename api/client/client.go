@@ -22,7 +22,8 @@ import (
 // Client talks to one node's SequencerService. It is safe for concurrent
 // use.
 type Client struct {
-	rpc veilv1connect.SequencerServiceClient
+	rpc  veilv1connect.SequencerServiceClient
+	feed veilv1connect.RollupFeedServiceClient
 
 	mu   sync.Mutex
 	encs map[string]*threshold.Encrypter // by eon key encoding
@@ -94,6 +95,7 @@ func Dial(baseURL string, opts ...Option) (*Client, error) {
 	}
 	return &Client{
 		rpc:  veilv1connect.NewSequencerServiceClient(cfg.httpClient, u.String(), copts...),
+		feed: veilv1connect.NewRollupFeedServiceClient(cfg.httpClient, u.String(), copts...),
 		encs: make(map[string]*threshold.Encrypter),
 	}, nil
 }
