@@ -642,6 +642,7 @@ func (a *App) FinalizeBlock(_ context.Context, req *abci.FinalizeBlockRequest) (
 	}
 	if fb != nil {
 		writeFair(ex.o, fb, ex.included, req.Height)
+		a.logBackstop(fb, ex.included, req.Height)
 	}
 	hash := appHash(st.appHash, req.Height, ex.o.changesRoot())
 	a.pending = &finalized{height: req.Height, time: req.Time, appHash: hash, writes: ex.o, txs: ex.included, firm: firm}

@@ -123,6 +123,8 @@ type FairStatus struct {
 	Time int64
 	// Power is the reporting power P(x).
 	Power int64
+	// Backstop: eligible through BackstopHeights, not the quorum.
+	Backstop bool
 }
 
 // Judge applies the rule's definitions to every sighting.
@@ -155,7 +157,7 @@ func (ev *Evidence) Judge() map[ShortID]FairStatus {
 		case 3*power > total && ev.Height-s.First < BlockerHeights:
 			bound = min(bound, ev.quantile(sorted, func(w int64) bool { return 3*w > total }))
 		case power > 0 && ev.Height-s.First > BackstopHeights:
-			st.Eligible = true
+			st.Eligible, st.Backstop = true, true
 			st.Time = ev.quantile(sorted, func(w int64) bool { return w >= power })
 		}
 		out[id] = st

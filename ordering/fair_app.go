@@ -1,8 +1,10 @@
 package ordering
 
 import (
+	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"time"
 
 	abci "github.com/cometbft/cometbft/abci/types"
@@ -184,6 +186,21 @@ func (a *App) ownEmbedded(txs [][]byte) map[ShortID]bool {
 		}
 	}
 	return out
+}
+
+// logBackstop logs, at Debug, the included envelopes that only the
+// backstop made eligible: each is one whose reports never reached the
+// quorum (usually gossip that never reached the other validators).
+func (a *App) logBackstop(fb *fairBlock, included []CommittedTx, height int64) {
+	if len(included) == 0 || !a.log.Enabled(context.Background(), slog.LevelDebug) {
+		return
+	}
+	st := fb.ev.Judge()
+	for _, tx := range included {
+		if s := st[ShortIDOf(tx.Hash)]; s.Backstop {
+			a.log.Debug("envelope included through the fair-ordering backstop", "height", height, "hash", fmt.Sprintf("%x", tx.Hash[:]), "reporting_power", s.Power)
+		}
+	}
 }
 
 // forgetStamps drops first-seen stamps of envelopes that left the pool.

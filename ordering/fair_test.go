@@ -181,6 +181,13 @@ func TestFairJudge(t *testing.T) {
 				if g.Eligible != w.eligible || g.Ready != w.ready || (w.eligible && g.Time != w.time) {
 					t.Errorf("%c: got %+v, want %+v", id[0], g, w)
 				}
+				var total int64
+				for _, p := range powers {
+					total += p
+				}
+				if quorum := 3*g.Power > 2*total; g.Backstop != (g.Eligible && !quorum) {
+					t.Errorf("%c: backstop %v, eligible %v with power %d of %d", id[0], g.Backstop, g.Eligible, g.Power, total)
+				}
 			}
 		})
 	}
