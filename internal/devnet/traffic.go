@@ -175,6 +175,13 @@ func (t *Traffic) legs(w, i int) []client.Leg {
 	if t.Payload != nil {
 		return t.Payload(w, i)
 	}
+	return DemoLegs(w, i)
+}
+
+// DemoLegs are the legs of the i-th envelope of wallet w in the default
+// traffic: transfers alternating between the demo rollups, every fifth
+// envelope a swap bundle across both. Each leg's data is unique.
+func DemoLegs(w, i int) []client.Leg {
 	a, b := DemoRollups[0].ID, DemoRollups[1].ID
 	if i%5 == 4 {
 		return []client.Leg{
