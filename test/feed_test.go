@@ -97,7 +97,7 @@ func TestRollupFeed(t *testing.T) {
 		rollup uint64
 		from   int64
 		code   connect.Code
-	}{{999, 1, connect.CodeNotFound}, {a, 0, connect.CodeInvalidArgument}, {a, -5, connect.CodeInvalidArgument}, {a, 1 << 62 + 1, connect.CodeInvalidArgument}} {
+	}{{999, 1, connect.CodeNotFound}, {a, 0, connect.CodeInvalidArgument}, {a, -5, connect.CodeInvalidArgument}, {a, 1<<62 + 1, connect.CodeInvalidArgument}} {
 		for _, err := range c.Subscribe(ctx, tc.rollup, tc.from, api.LevelFirm) {
 			if connect.CodeOf(err) != tc.code {
 				t.Fatalf("subscribe rollup %d from %d: %v, want %v", tc.rollup, tc.from, err, tc.code)
