@@ -30,7 +30,6 @@ import (
 	vnode "github.com/veilseq/veil/internal/node"
 	"github.com/veilseq/veil/internal/rpcproxy"
 	"github.com/veilseq/veil/mempool"
-	"github.com/veilseq/veil/threshold"
 )
 
 // rollupChain is a rollup's execution layer: go-ethereum's simulated
@@ -61,40 +60,6 @@ func startRollupChain(t *testing.T, chainID int64, funded ...common.Address) *ro
 	})
 	t.Cleanup(func() { _ = b.Close() })
 	return &rollupChain{backend: b, url: fmt.Sprintf("http://127.0.0.1:%d", ports[0]), chainID: big.NewInt(chainID)}
-}
-
-// openEnvelope decrypts a committed envelope with t of the devnet
-// committee's key shares, as the keyholders and any node then can.
-func openEnvelope(t *testing.T, d *devnet.Devnet, env *mempool.Envelope) []byte {
-	t.Helper()
-	id := env.Identity()
-	pk := mustEonKey(t, d)
-	shares := map[int][]*threshold.KeyShare{}
-	for _, sk := range d.Shares[:pk.Threshold()] {
-		shares[sk.Index()] = []*threshold.KeyShare{sk.KeyShare(id)}
-	}
-	keys, err := threshold.AggregateKeys(pk, []threshold.Identity{id}, shares)
-	if err != nil {
-		t.Fatal(err)
-	}
-	pt, err := threshold.Decrypt(keys[0], env.Ciphertext, env.Header())
-	if err != nil {
-		t.Fatal(err)
-	}
-	return pt
-}
-
-func mustEonKey(t *testing.T, d *devnet.Devnet) *threshold.EonPublicKey {
-	t.Helper()
-	e, err := d.Network.Nodes[0].App().CurrentEon()
-	if err != nil {
-		t.Fatal(err)
-	}
-	pk, err := threshold.ParseEonPublicKey(e.PublicKey)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return pk
 }
 
 // committedEnvelope waits for a veil transaction's inclusion and returns
@@ -240,18 +205,22 @@ func TestRPCProxy(t *testing.T) {
 		}
 		veilHash := common.HexToHash(st["veilTxHash"].(string))
 		env := committedEnvelope(t, ctx, d, veil, veilHash)
-		pt := openEnvelope(t, d, env)
+		// What the rollups receive, read from the feed with its proofs.
+		if _, err := veil.Wait(ctx, veilHash, client.UntilFirm); err != nil {
+			t.Fatal(err)
+		}
+		bundle, err := veil.GetBundle(ctx, veilHash)
+		if err != nil {
+			t.Fatal(err)
+		}
+		legs := bundle.Legs
 		want, _ := tx.MarshalBinary()
 		if len(env.Rollups) == 1 {
-			if string(pt) != string(want) {
+			if len(legs) != 1 || string(legs[0].Leg.Data) != string(want) {
 				t.Fatalf("type %d: decrypted payload differs from the signed transaction", tx.Type())
 			}
 		} else {
-			legs, err := client.DecodeBundle(pt)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if len(legs) != 2 || legs[0].Rollup != ra || string(legs[0].Data) != string(rawA) || legs[1].Rollup != rb || string(legs[1].Data) != string(rawB) {
+			if len(legs) != 2 || legs[0].Leg.Rollup != ra || string(legs[0].Leg.Data) != string(rawA) || legs[1].Leg.Rollup != rb || string(legs[1].Leg.Data) != string(rawB) {
 				t.Fatal("bundle legs differ from the signed transactions")
 			}
 		}
