@@ -189,6 +189,14 @@ func Start(ctx context.Context, cfg Config) (*Devnet, error) {
 		return nil, err
 	}
 	d.Network = nw
+	// Open the API only once every validator gossips: one still in block
+	// sync would drop the first envelopes (see node.Node.Synced).
+	syncCtx, cancel := context.WithTimeout(ctx, time.Minute)
+	err = nw.WaitSynced(syncCtx)
+	cancel()
+	if err != nil {
+		return nil, errors.Join(err, nw.Stop())
+	}
 	if err := d.startDecryption(); err != nil {
 		return nil, errors.Join(err, nw.Stop())
 	}

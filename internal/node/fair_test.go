@@ -84,6 +84,13 @@ func TestMaliciousProposerRejected(t *testing.T) {
 		}
 	}
 	nodes := nw.Nodes
+	// Submit only once every validator gossips: an envelope gossiped to a
+	// validator still in block sync is dropped, and one held by the
+	// malicious validator alone could only be included on its own
+	// (always rejected) turns.
+	if err := nw.WaitSynced(context.Background()); err != nil {
+		t.Fatal(err)
+	}
 	// One envelope per wallet per wave, all through the malicious
 	// validator, a wave per height, until it has proposed a reordered
 	// block at least once.

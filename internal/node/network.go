@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 )
 
 // Network is several validators running in one process (the devnet, and
@@ -64,4 +65,27 @@ func (nw *Network) Stop() error {
 		errs = append(errs, n.Stop())
 	}
 	return errors.Join(errs...)
+}
+
+// WaitSynced waits until every node has left block sync (see
+// Node.Synced), so that envelopes submitted from then on are gossiped to
+// all of them.
+func (nw *Network) WaitSynced(ctx context.Context) error {
+	for {
+		all := true
+		for _, n := range nw.Nodes {
+			if !n.Synced() {
+				all = false
+				break
+			}
+		}
+		if all {
+			return nil
+		}
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("node: waiting for validators to leave block sync: %w", ctx.Err())
+		case <-time.After(20 * time.Millisecond):
+		}
+	}
 }

@@ -276,6 +276,16 @@ func openFeed(cfg *cmtcfg.Config, app *ordering.App, pebbleLog pebble.Logger, lo
 	return fd, db, nil
 }
 
+// Synced reports whether the node has left block sync and takes part in
+// consensus. Before then CometBFT's mempool reactor drops the envelopes
+// its peers gossip to it (and they do not resend them), so an envelope
+// submitted elsewhere meanwhile reaches this node only if it is
+// submitted here too; fair ordering's backstop bounds what that costs.
+func (n *Node) Synced() bool {
+	memR, ok := n.comet.MempoolReactor().(*cmtmempool.Reactor)
+	return ok && !memR.WaitSync()
+}
+
 // App returns the application, for queries and commit subscriptions.
 func (n *Node) App() *ordering.App { return n.app }
 
