@@ -58,7 +58,35 @@ type loadResult struct {
 	p50, p99  time.Duration
 }
 
+// BenchmarkDevnetLatency offers a paced load well below saturation (40
+// envelopes a second) and reports submit→commit latency under fair and
+// arrival ordering in the same run: what fair ordering adds to a user's
+// wait when the network is not queueing.
+//
+//	go test ./test -run '^$' -bench DevnetLatency -benchtime 1x -count 2
+func BenchmarkDevnetLatency(b *testing.B) {
+	const envelopes, wallets, rate = 300, 16, 40
+	for _, r := range []struct {
+		name string
+		rule ordering.Rule
+	}{{"fair", ordering.FairOrder{}}, {"arrival", ordering.ArrivalOrder{}}} {
+		b.Run(fmt.Sprintf("rule=%s/rate=%d", r.name, rate), func(b *testing.B) {
+			for range b.N {
+				res := runDevnetLoadPaced(b, envelopes, wallets, false, r.rule, rate)
+				b.ReportMetric(float64(res.p50.Milliseconds()), "p50-ms")
+				b.ReportMetric(float64(res.p99.Milliseconds()), "p99-ms")
+			}
+		})
+	}
+}
+
 func runDevnetLoad(b *testing.B, total, wallets int, plain bool, rule ordering.Rule) loadResult {
+	return runDevnetLoadPaced(b, total, wallets, plain, rule, 0)
+}
+
+// runDevnetLoadPaced is runDevnetLoad with the total offered rate capped at
+// rate envelopes a second (0: open loop).
+func runDevnetLoadPaced(b *testing.B, total, wallets int, plain bool, rule ordering.Rule, rate float64) loadResult {
 	b.StopTimer()
 	cfg := devnetConfig(b.TempDir(), wallets)
 	cfg.Rule = rule
@@ -116,6 +144,12 @@ func runDevnetLoad(b *testing.B, total, wallets int, plain bool, rule ordering.R
 		}
 	}()
 
+	var pace <-chan time.Time
+	if rate > 0 {
+		tk := time.NewTicker(time.Duration(float64(time.Second) / rate))
+		defer tk.Stop()
+		pace = tk.C
+	}
 	b.StartTimer()
 	start := time.Now()
 	var wg sync.WaitGroup
@@ -125,6 +159,9 @@ func runDevnetLoad(b *testing.B, total, wallets int, plain bool, rule ordering.R
 		go func() {
 			defer wg.Done()
 			for _, raw := range q {
+				if pace != nil {
+					<-pace
+				}
 				at := time.Now()
 				h, err := c.SubmitRaw(ctx, raw)
 				if err != nil {
