@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"os"
 	"os/signal"
@@ -128,8 +129,14 @@ func readBatches(path string) (*fileSource, error) {
 		return nil, err
 	}
 	defer fh.Close()
+	return parseBatches(fh, path)
+}
+
+// parseBatches reads signed batches as JSON lines ({"height", "root",
+// "eon", "signature"}), heights strictly increasing; name prefixes errors.
+func parseBatches(r io.Reader, path string) (*fileSource, error) {
 	var src fileSource
-	sc := bufio.NewScanner(fh)
+	sc := bufio.NewScanner(r)
 	for line := 1; sc.Scan(); line++ {
 		if len(sc.Bytes()) == 0 {
 			continue
