@@ -220,27 +220,43 @@ const (
 
 // MarshalBinary encodes the share as version(1) ‖ index(2) ‖ k_i(id)(48).
 func (ks *KeyShare) MarshalBinary() ([]byte, error) {
-	if ks.Index < 1 || ks.Index > MaxMembers {
+	return marshalIndexedG1(ks.Index, &ks.p)
+}
+
+// marshalIndexedG1 encodes a member's G1 value (a key share or a partial
+// signature) as version(1) ‖ index(2) ‖ point(48).
+func marshalIndexedG1(index int, p *bls12381.G1Affine) ([]byte, error) {
+	if index < 1 || index > MaxMembers {
 		return nil, ErrIndex
 	}
 	b := make([]byte, 0, keyShareSize)
-	b = append(b, version1, byte(ks.Index>>8), byte(ks.Index))
-	return appendG1(b, &ks.p), nil
+	b = append(b, version1, byte(index>>8), byte(index))
+	return appendG1(b, p), nil
+}
+
+// parseIndexedG1 decodes marshalIndexedG1's encoding: the point must be in
+// G1 and not the identity, the index in [1, MaxMembers].
+func parseIndexedG1(b []byte) (int, bls12381.G1Affine, error) {
+	r := reader{b: b}
+	r.version()
+	index := int(r.u16())
+	p := r.g1()
+	if err := r.done(); err != nil {
+		return 0, p, err
+	}
+	if index < 1 || index > MaxMembers {
+		return 0, p, ErrIndex
+	}
+	return index, p, nil
 }
 
 // ParseKeyShare decodes an encoding made by MarshalBinary: the point must
 // be in G1 and not the identity, the index in [1, MaxMembers]. Membership
 // of the index in a committee is checked by VerifyKeyShares.
 func ParseKeyShare(b []byte) (*KeyShare, error) {
-	r := reader{b: b}
-	r.version()
-	index := int(r.u16())
-	p := r.g1()
-	if err := r.done(); err != nil {
+	index, p, err := parseIndexedG1(b)
+	if err != nil {
 		return nil, err
-	}
-	if index < 1 || index > MaxMembers {
-		return nil, ErrIndex
 	}
 	return &KeyShare{Index: index, p: p}, nil
 }

@@ -112,31 +112,19 @@ func VerifySignature(pk *EonPublicKey, msg []byte, sig *Signature) error {
 	return nil
 }
 
-const partialSignatureSize = 1 + 2 + g1Size
 
 // MarshalBinary encodes the partial signature as
 // version(1) ‖ index(2) ‖ σ_i(48).
 func (ps *PartialSignature) MarshalBinary() ([]byte, error) {
-	if ps.Index < 1 || ps.Index > MaxMembers {
-		return nil, ErrIndex
-	}
-	b := make([]byte, 0, partialSignatureSize)
-	b = append(b, version1, byte(ps.Index>>8), byte(ps.Index))
-	return appendG1(b, &ps.p), nil
+	return marshalIndexedG1(ps.Index, &ps.p)
 }
 
 // ParsePartialSignature decodes an encoding made by MarshalBinary. The
 // index is checked against a committee only by VerifyPartial.
 func ParsePartialSignature(b []byte) (*PartialSignature, error) {
-	r := reader{b: b}
-	r.version()
-	index := int(r.u16())
-	p := r.g1()
-	if err := r.done(); err != nil {
+	index, p, err := parseIndexedG1(b)
+	if err != nil {
 		return nil, err
-	}
-	if index < 1 || index > MaxMembers {
-		return nil, ErrIndex
 	}
 	return &PartialSignature{Index: index, p: p}, nil
 }
