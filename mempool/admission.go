@@ -155,7 +155,21 @@ func NewChecker(cfg CheckerConfig) *Checker {
 // transaction fail to decrypt after its fee is charged. See
 // docs/architecture.md, "Admission".
 func (c *Checker) Stateless(tx []byte) (*Envelope, error) {
+	_, env, err := c.Check(tx)
+	return env, err
+}
+
+// Check is Stateless that also returns the transaction hash it computed
+// (the cache key), so callers need not hash the bytes again.
+func (c *Checker) Check(tx []byte) (Hash, *Envelope, error) {
 	h := hashBytes(tx)
+	env, err := c.CheckHashed(tx, h)
+	return h, env, err
+}
+
+// CheckHashed is Stateless for a caller that already holds the
+// transaction's hash, keccak256(tx); a wrong hash poisons the cache.
+func (c *Checker) CheckHashed(tx []byte, h Hash) (*Envelope, error) {
 	c.mu.Lock()
 	if el, ok := c.byKey[h]; ok {
 		c.lru.MoveToFront(el)

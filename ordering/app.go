@@ -349,7 +349,7 @@ func (a *App) CheckTx(_ context.Context, req *abci.CheckTxRequest) (*abci.CheckT
 		// checks them.
 		return checkTxResponse(fmt.Errorf("%w: system transaction", mempool.ErrMalformed)), nil
 	}
-	env, err := a.checker.Stateless(req.Tx)
+	env, err := a.checker.CheckHashed(req.Tx, hash)
 	if err != nil {
 		return checkTxResponse(err), nil
 	}
@@ -419,11 +419,11 @@ func (a *App) PrepareProposal(_ context.Context, req *abci.PrepareProposalReques
 	}
 	cands := make([]Candidate, 0, len(req.Txs))
 	for i, tx := range req.Txs {
-		env, err := a.checker.Stateless(tx)
+		h, env, err := a.checker.Check(tx)
 		if err != nil {
 			continue
 		}
-		cands = append(cands, Candidate{Tx: tx, Hash: mempool.Hash(crypto.Keccak256Hash(tx)), Envelope: env, Arrival: i})
+		cands = append(cands, Candidate{Tx: tx, Hash: h, Envelope: env, Arrival: i})
 	}
 	fb, reserve, err := a.prepareFair(st, req)
 	if err != nil {
@@ -512,11 +512,11 @@ func (a *App) ProcessProposal(_ context.Context, req *abci.ProcessProposalReques
 			return reject("too many envelopes", "max", st.params.MaxBlockTxs)
 		}
 		envBytes += protoTxSize(len(tx))
-		env, err := a.checker.Stateless(tx)
+		h, env, err := a.checker.Check(tx)
 		if err != nil {
 			return reject("invalid envelope", "index", i, "err", err)
 		}
-		c := Candidate{Tx: tx, Hash: mempool.Hash(crypto.Keccak256Hash(tx)), Envelope: env, Arrival: n}
+		c := Candidate{Tx: tx, Hash: h, Envelope: env, Arrival: n}
 		if err := ex.include(c, uint32(n)); err != nil {
 			if errors.Is(err, ErrInternal) {
 				return nil, err
@@ -617,8 +617,8 @@ func (a *App) FinalizeBlock(_ context.Context, req *abci.FinalizeBlockRequest) (
 		}
 		index := uint32(n)
 		n++
-		env, err := a.checker.Stateless(tx)
-		c := Candidate{Tx: tx, Hash: mempool.Hash(crypto.Keccak256Hash(tx)), Envelope: env, Arrival: int(index)}
+		h, env, err := a.checker.Check(tx)
+		c := Candidate{Tx: tx, Hash: h, Envelope: env, Arrival: int(index)}
 		if err == nil {
 			err = ex.include(c, index)
 		}
