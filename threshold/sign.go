@@ -112,7 +112,6 @@ func VerifySignature(pk *EonPublicKey, msg []byte, sig *Signature) error {
 	return nil
 }
 
-
 // MarshalBinary encodes the partial signature as
 // version(1) ‖ index(2) ‖ σ_i(48).
 func (ps *PartialSignature) MarshalBinary() ([]byte, error) {
