@@ -43,21 +43,30 @@ func (c *chain) warmUp(cm committee) uint64 {
 	return 1
 }
 
+// BenchmarkPostBatch measures one height's post with the poster
+// allowlist empty (permissionless) and with the poster on it.
 func BenchmarkPostBatch(b *testing.B) {
-	c := newChain(b)
-	cm := dealCommittee(b, 1, 1)
-	c.register(cm, 1)
-	h := c.warmUp(cm)
-	var tx, exec uint64
-	for b.Loop() {
-		h++
-		data := c.inboxABI.PackPostBatch(h, rootOf(h), 1, cm.signBatch(b, testChainID, h, rootOf(h)).EIP2537())
-		r := c.mustSend(c.poster, c.inbox, data)
-		tx, exec = r.GasUsed, r.GasUsed-c.intrinsic(c.inbox.Address(), data)
+	for _, posters := range []int{0, 1} {
+		b.Run(fmt.Sprintf("posters=%d", posters), func(b *testing.B) {
+			c := newChain(b)
+			cm := dealCommittee(b, 1, 1)
+			c.register(cm, 1)
+			if posters > 0 {
+				c.mustSend(c.owner, c.inbox, c.inboxABI.PackAddPoster(crypto.PubkeyToAddress(c.poster.PublicKey)))
+			}
+			h := c.warmUp(cm)
+			var tx, exec uint64
+			for b.Loop() {
+				h++
+				data := c.inboxABI.PackPostBatch(h, rootOf(h), 1, cm.signBatch(b, testChainID, h, rootOf(h)).EIP2537())
+				r := c.mustSend(c.poster, c.inbox, data)
+				tx, exec = r.GasUsed, r.GasUsed-c.intrinsic(c.inbox.Address(), data)
+			}
+			b.ReportMetric(float64(tx), "gas/tx")
+			b.ReportMetric(float64(exec), "exec-gas")
+			b.ReportMetric(float64(exec)/float64(eip2537Floor), "floor-ratio")
+		})
 	}
-	b.ReportMetric(float64(tx), "gas/tx")
-	b.ReportMetric(float64(exec), "exec-gas")
-	b.ReportMetric(float64(exec)/float64(eip2537Floor), "floor-ratio")
 }
 
 func BenchmarkPostBatches(b *testing.B) {

@@ -8,16 +8,24 @@ import {CommitteeRegistry} from "./CommitteeRegistry.sol";
 /// stores the batch root the committee signed, after checking the committee's
 /// threshold BLS signature, and lets anyone check that a rollup's leg is in
 /// a posted batch.
-/// @dev Posting is permissionless: the committee's signature is the only
-/// authority, so any relayer may post and a relayer needs no key of its own
-/// beyond paying gas.
+/// @dev Heights are strictly increasing but need not be consecutive: a
+/// relayer may skip heights (to save gas, or after an outage), and a
+/// skipped height can never be posted later. Whoever may post can
+/// therefore make every height below a signed later one unpostable, by
+/// posting that later height first.
 ///
-/// Heights are strictly increasing but need not be consecutive: a relayer
-/// may skip heights (to save gas, or after an outage), and a skipped height
-/// can never be posted later. Because anyone holding a signed later height
-/// can post it, anyone can also make the heights before it unpostable; a
-/// rollup that must anchor every height should check `lastHeight` before
-/// relying on a height being postable.
+/// Who may post: the registry's owner keeps a poster allowlist here. While
+/// it is empty posting is permissionless (the committee's signature is
+/// the only authority, and anyone holding a signed later height can skip
+/// the heights before it); once it names at least one address, only those
+/// addresses may post, so only a chosen relayer decides which heights are
+/// skipped. Removing the last poster makes posting permissionless again.
+/// The check costs about 200 gas a post while the list is empty (the count
+/// shares lastHeight's storage slot) and about 2,400 while it is not (one
+/// cold read of the caller's entry); see BENCHMARKS.md. The alternative,
+/// accepting unposted heights below lastHeight, would keep posting
+/// permissionless but break the rule that lastHeight bounds everything
+/// posted, which rollups read as "nothing below will change".
 ///
 /// Signed message (the Go side computes the same bytes):
 ///   m = keccak256("veil/batch/v1" ‖ u8 len(chainID) ‖ chainID ‖ u64be height ‖ batchRoot)
@@ -80,6 +88,13 @@ contract BatchInbox {
     /// @notice The highest height posted so far, 0 before the first post.
     uint64 public lastHeight;
 
+    /// @notice The number of allowed posters; zero means anyone may post.
+    /// @dev Declared next to lastHeight so both share one storage slot.
+    uint64 public posterCount;
+
+    /// @notice Whether `poster` is on the poster allowlist.
+    mapping(address => bool) public isPoster;
+
     mapping(uint64 => bytes32) internal _roots;
 
     /// @notice A merkle inclusion proof of a leg: the leg leaf's path to its
@@ -97,7 +112,17 @@ contract BatchInbox {
     /// @notice The batch root of `height`, signed by `eon`, was posted.
     event BatchPosted(uint64 indexed height, uint64 indexed eon, bytes32 batchRoot);
 
+    /// @notice The owner allowed `poster` to post.
+    event PosterAdded(address indexed poster);
+
+    /// @notice The owner removed `poster` from the allowlist.
+    event PosterRemoved(address indexed poster);
+
     error ZeroAddress();
+    error NotOwner(address caller);
+    error NotPoster(address caller);
+    error PosterExists(address poster);
+    error UnknownPoster(address poster);
     error BadChainId(uint256 length);
     error StaleHeight(uint64 height, uint64 lastHeight);
     error EmptyBatch();
@@ -126,6 +151,38 @@ contract BatchInbox {
         _prefixA = a;
         _prefixB = b;
         _prefixLen = 14 + chainId_.length;
+    }
+
+    /// @dev The registry's owner governs the inbox too, so one multisig
+    /// holds every governance role.
+    modifier onlyOwner() {
+        if (msg.sender != registry.owner()) revert NotOwner(msg.sender);
+        _;
+    }
+
+    /// @notice Allows `poster` to post. From the first allowed poster on,
+    /// only allowed posters may post.
+    /// @dev Only the registry's owner; reverts with PosterExists if
+    /// `poster` is already allowed.
+    /// @param poster The relayer's address.
+    function addPoster(address poster) external onlyOwner {
+        if (poster == address(0)) revert ZeroAddress();
+        if (isPoster[poster]) revert PosterExists(poster);
+        isPoster[poster] = true;
+        ++posterCount;
+        emit PosterAdded(poster);
+    }
+
+    /// @notice Removes `poster` from the allowlist. Removing the last
+    /// poster makes posting permissionless again.
+    /// @dev Only the registry's owner; reverts with UnknownPoster if
+    /// `poster` is not allowed.
+    /// @param poster An allowed poster.
+    function removePoster(address poster) external onlyOwner {
+        if (!isPoster[poster]) revert UnknownPoster(poster);
+        isPoster[poster] = false;
+        --posterCount;
+        emit PosterRemoved(poster);
     }
 
     /// @notice The sequencer chain ID this inbox accepts signatures for.
@@ -157,7 +214,8 @@ contract BatchInbox {
 
     /// @notice Posts the batch root of one height with the committee's
     /// signature on it.
-    /// @dev Reverts with StaleHeight unless height > lastHeight, with the
+    /// @dev Reverts with NotPoster while the allowlist is non-empty and
+    /// the caller is not on it, with StaleHeight unless height > lastHeight, with the
     /// registry's UnknownEon, EonIsRevoked or HeightOutsideEon unless `eon`
     /// may sign `height`, and with InvalidSignature unless the signature
     /// verifies.
@@ -167,6 +225,7 @@ contract BatchInbox {
     /// @param signature σ in the EIP-2537 G1 encoding (128 bytes).
     function postBatch(uint64 height, bytes32 root, uint64 eon, bytes calldata signature) external {
         uint64 last = lastHeight;
+        _checkPoster();
         if (height <= last) revert StaleHeight(height, last);
         address key = registry.keyFor(eon, height, height);
         uint256 buf = _scratch();
@@ -180,7 +239,11 @@ contract BatchInbox {
     /// @notice Posts the batch roots of several heights signed by one eon,
     /// with one aggregate signature: the sum of the committee's signatures
     /// on each height's message.
-    /// @dev The check is e(Σσ_i, −g2)·e(ΣH(m_i), P) = 1: one two-pair
+    /// @dev Reverts as postBatch does (NotPoster, StaleHeight, the
+    /// registry's eon errors, InvalidSignature), and with EmptyBatch,
+    /// BatchTooLarge or LengthMismatch on malformed arguments.
+    ///
+    /// The check is e(Σσ_i, −g2)·e(ΣH(m_i), P) = 1: one two-pair
     /// pairing check however many heights, instead of one per height. It is
     /// BLS aggregate verification (Boneh, Gentry, Lynn and Shacham,
     /// "Aggregate and verifiably encrypted signatures from bilinear maps",
@@ -207,6 +270,7 @@ contract BatchInbox {
         if (n > MAX_BATCH) revert BatchTooLarge(n, MAX_BATCH);
         if (roots.length != n) revert LengthMismatch(n, roots.length);
         uint64 prev = lastHeight;
+        _checkPoster();
         for (uint256 i; i < n; ++i) {
             uint64 h = heights[i];
             if (h <= prev) revert StaleHeight(h, prev);
@@ -247,6 +311,12 @@ contract BatchInbox {
         bytes32 computed;
         (computed, ok) = _rootFromPath(proof.entryIndex, proof.entryCount, entry, proof.entryPath);
         return ok && computed == root;
+    }
+
+    /// @dev Reverts with NotPoster unless posting is permissionless (no
+    /// poster allowed) or the caller is an allowed poster.
+    function _checkPoster() internal view {
+        if (posterCount != 0 && !isPoster[msg.sender]) revert NotPoster(msg.sender);
     }
 
     /// @dev m = keccak256(prefix ‖ u64be height ‖ root).
