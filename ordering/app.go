@@ -18,6 +18,7 @@ import (
 	"github.com/ethereum/go-ethereum/crypto"
 
 	"github.com/veilseq/veil/mempool"
+	"github.com/veilseq/veil/rollupfeed"
 )
 
 // AppVersion is the application protocol version reported to CometBFT.
@@ -136,6 +137,11 @@ type finalized struct {
 	writes  *overlay
 	txs     []CommittedTx
 	firm    []FirmBlock // decrypted by the key records the block holds
+	// roots are the batch roots the block records; prevHash and
+	// changesRoot the other inputs of appHash.
+	roots       []rollupfeed.FirmRoot
+	prevHash    []byte
+	changesRoot []byte
 	// ownRecorded: the reports of this validator's vote extension the
 	// block recorded (fairBlock.recorded).
 	ownRecorded map[ShortID]bool
@@ -258,7 +264,7 @@ func (a *App) InitChain(_ context.Context, req *abci.InitChainRequest) (*abci.In
 		return nil, err
 	}
 	o.set(keyTag(tagValidators), vs.encode())
-	hash := appHash(nil, initial-1, o.changesRoot())
+	hash := appHash(nil, initial-1, o.changesRoot(), nil)
 
 	a.mu.Lock()
 	defer a.mu.Unlock()
@@ -644,8 +650,17 @@ func (a *App) FinalizeBlock(_ context.Context, req *abci.FinalizeBlockRequest) (
 		writeFair(ex.o, fb, ex.included, req.Height)
 		a.logBackstop(fb, ex.included, req.Height)
 	}
-	hash := appHash(st.appHash, req.Height, ex.o.changesRoot())
-	a.pending = &finalized{height: req.Height, time: req.Time, appHash: hash, writes: ex.o, txs: ex.included, firm: firm}
+	roots, err := firmRoots(st.chain.ChainID, req.Height, len(ex.included) == 0, firm)
+	if err != nil {
+		return nil, err
+	}
+	writeFirmRoots(ex.o, req.Height, roots)
+	changes := ex.o.changesRoot()
+	hash := appHash(st.appHash, req.Height, changes, roots)
+	a.pending = &finalized{
+		height: req.Height, time: req.Time, appHash: hash, writes: ex.o, txs: ex.included, firm: firm,
+		roots: roots, prevHash: prevAppHash(st.appHash), changesRoot: changes,
+	}
 	if fb != nil {
 		a.pending.ownRecorded = fb.recorded
 	}
@@ -703,7 +718,10 @@ func (a *App) Commit(context.Context, *abci.CommitRequest) (*abci.CommitResponse
 	if p == nil {
 		return nil, errors.New("ordering: Commit without FinalizeBlock")
 	}
-	cb := CommittedBlock{Height: p.height, Time: p.time, AppHash: p.appHash, Txs: p.txs, Firm: p.firm}
+	cb := CommittedBlock{
+		Height: p.height, Time: p.time, AppHash: p.appHash, Txs: p.txs, Firm: p.firm,
+		FirmRoots: p.roots, PrevAppHash: p.prevHash, ChangesRoot: p.changesRoot,
+	}
 	if h := a.commitHook.Load(); h != nil && *h != nil {
 		if err := (*h)(cb); err != nil {
 			return nil, fmt.Errorf("ordering: commit hook at height %d: %w", p.height, err)
@@ -719,6 +737,15 @@ func (a *App) Commit(context.Context, *abci.CommitRequest) (*abci.CommitResponse
 	}
 	if err := batch.Set(keyU64(tagHashAt, uint64(p.height)), p.appHash); err != nil {
 		return nil, err
+	}
+	if proof := cb.FirmProof(); proof != nil {
+		enc, err := proof.MarshalBinary()
+		if err != nil {
+			return nil, fmt.Errorf("ordering: firm proof at height %d: %w", p.height, err)
+		}
+		if err := batch.Set(keyU64(tagFirmProof, uint64(p.height)), enc); err != nil {
+			return nil, err
+		}
 	}
 
 	a.mu.Lock()

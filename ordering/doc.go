@@ -38,14 +38,32 @@
 // The state is a flat key-value map in an embedded database (state.go
 // lists the tables): accounts, rollups, eons, included-transaction
 // records, used identities, pending decryptions per height, block
-// summaries, parameters. Each block's writes are buffered in an overlay
-// and form a Merkle root in key order; the app hash chains those roots:
+// summaries, parameters, firm batch roots. Each block's writes are
+// buffered in an overlay and form a Merkle root in key order; the app
+// hash chains those roots, with the batch roots the block recorded as a
+// term of their own:
 //
-//	AppHash(h) = SHA-256("veil/app-hash/v1\x00" ‖ AppHash(h−1) ‖ u64(h) ‖ root(writes of h))
+//	AppHash(h)   = SHA-256("veil/app-hash/v2\x00" ‖ AppHash(h−1) ‖ u64(h) ‖ root(writes of h) ‖ firmRoots(h))
+//	firmRoots(h) = SHA-256("veil/firm-roots/v1\x00" ‖ u32 n ‖ n × (u64 height ‖ batch_root))
 //
-// starting from genesis (h = initial height − 1, previous hash zero). It
-// is deterministic (a function of genesis and the blocks only), costs
-// O(writes) per block, and commits to the whole state by induction.
+// starting from genesis (h = initial height − 1, previous hash zero, no
+// roots). It is deterministic (a function of genesis and the blocks
+// only), costs O(writes) per block, and commits to the whole state by
+// induction.
+//
+// # Firm batch roots
+//
+// FinalizeBlock of block h computes the batch root (rollupfeed.BuildBlock,
+// over FirmBlock.DecryptedTxs, the same input the feed builds from) of
+// every height whose firm batch h makes known: h itself when it has no
+// envelopes, and every height whose keys h records. firmRoots(h) lists
+// them in increasing height order, and each is also stored (FirmRoot).
+// The header of block h+1 carries AppHash(h) and the validators' commit
+// signs it, so a light client that trusts the validator set checks a
+// batch root with a rollupfeed.FirmProof (AppHash(h−1), root(writes of h)
+// and the roots: FirmProof, CommittedBlock.FirmProof) and that signed
+// header. The validator set is fixed at genesis (FinalizeBlock returns no
+// validator updates).
 //
 // # Crash safety
 //

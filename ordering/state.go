@@ -28,11 +28,15 @@ import (
 //	'i'  eon ‖ sender ‖ prefix       (identity used: a single 1 byte)
 //	'd'  height (u64)                pending decryption: the block's tx hashes
 //	'b'  height (u64)                BlockSummary without its app hash
+//	'R'  height (u64)                firm batch root: root (32 B) ‖ u64 block that recorded it
 //
-// Two tables sit outside the app hash because they record the hash itself:
+// Three tables sit outside the app hash because they record the hash
+// itself or its inputs:
 //
 //	'M'  —                           last committed height and app hash
 //	'H'  height (u64)                app hash after that height
+//	'P'  height (u64)                rollupfeed.FirmProof of that height's app hash
+//	                                 (only heights that recorded batch roots)
 const (
 	tagChain      = 'c'
 	tagParams     = 'p'
@@ -47,12 +51,14 @@ const (
 	tagBlock      = 'b'
 	tagMeta       = 'M'
 	tagHashAt     = 'H'
+	tagFirmRoot   = 'R'
+	tagFirmProof  = 'P'
 	recordVersion = 1
 )
 
 // hashed reports whether a key belongs to the state the app hash commits to.
 func hashed(key []byte) bool {
-	return len(key) > 0 && key[0] != tagMeta && key[0] != tagHashAt
+	return len(key) > 0 && key[0] != tagMeta && key[0] != tagHashAt && key[0] != tagFirmProof
 }
 
 func keyTag(tag byte) []byte { return []byte{tag} }

@@ -1,7 +1,6 @@
 package ordering
 
 import (
-	"crypto/sha256"
 	"encoding/binary"
 	"fmt"
 	"slices"
@@ -11,6 +10,7 @@ import (
 	"github.com/ethereum/go-ethereum/common"
 
 	"github.com/veilseq/veil/mempool"
+	"github.com/veilseq/veil/rollupfeed"
 )
 
 // getter reads one state key; a missing key reads as nil.
@@ -104,29 +104,23 @@ func (o *overlay) writeTo(b dbm.Batch) error {
 	return nil
 }
 
-// appHashDomain separates veil app hashes from any other SHA-256 use.
-const appHashDomain = "veil/app-hash/v1\x00"
-
-// appHash chains one state transition onto the previous app hash:
+// appHash chains one state transition onto the previous app hash
+// (rollupfeed.AppHash):
 //
-//	AppHash(h) = SHA-256(domain ‖ AppHash(h−1) ‖ u64(h) ‖ changesRoot(h))
+//	AppHash(h) = SHA-256("veil/app-hash/v2\x00" ‖ AppHash(h−1) ‖ u64(h) ‖ changesRoot(h) ‖ firmRoots(h))
 //
 // with AppHash before genesis = 32 zero bytes and h = initial height − 1
-// for genesis itself. By induction AppHash(h) commits to every write since
-// genesis, so two nodes with equal app hashes hold equal state. It costs
-// O(writes) per block, not O(state); the price is that it proves a key's
-// value only together with the write history (a full state tree can
-// replace it when light clients need key proofs).
-func appHash(prev []byte, height int64, changesRoot []byte) []byte {
-	h := sha256.New()
-	h.Write([]byte(appHashDomain))
-	if len(prev) == 0 {
-		prev = make([]byte, sha256.Size)
-	}
-	h.Write(prev)
-	h.Write(binary.BigEndian.AppendUint64(nil, uint64(height)))
-	h.Write(changesRoot)
-	return h.Sum(nil)
+// for genesis itself, and firmRoots(h) the hash of the batch roots block h
+// recorded (rollupfeed.FirmRootsHash; none at genesis). By induction
+// AppHash(h) commits to every write since genesis, so two nodes with equal
+// app hashes hold equal state. It costs O(writes) per block, not
+// O(state); the price is that it proves a key's value only together with
+// the write history (a full state tree can replace it when light clients
+// need key proofs). The batch roots are a separate term so that a light
+// client checks one against a signed header with 96 bytes of proof
+// (rollupfeed.FirmProof) instead of a path into the write set.
+func appHash(prev []byte, height int64, changesRoot []byte, roots []rollupfeed.FirmRoot) []byte {
+	return rollupfeed.AppHash(prev, height, changesRoot, roots)
 }
 
 // Reads of typed records. A missing record reads as its zero value (with

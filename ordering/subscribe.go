@@ -8,6 +8,7 @@ import (
 	"github.com/ethereum/go-ethereum/common"
 
 	"github.com/veilseq/veil/mempool"
+	"github.com/veilseq/veil/rollupfeed"
 )
 
 // CommittedBlock is what subscribers receive once a block's state is
@@ -21,6 +22,23 @@ type CommittedBlock struct {
 	// Firm holds the firm decryption of each earlier block whose keys
 	// this block recorded, oldest first (see FirmBlock).
 	Firm []FirmBlock
+	// FirmRoots are the batch roots this block recorded, by height: this
+	// height's own (an empty batch) when the block has no envelopes, and
+	// the height of each entry of Firm. AppHash commits to them.
+	FirmRoots []rollupfeed.FirmRoot
+	// PrevAppHash is the app hash before this block and ChangesRoot the
+	// root of its state writes: with FirmRoots, the inputs of AppHash.
+	PrevAppHash []byte
+	ChangesRoot []byte
+}
+
+// FirmProof returns the proof that AppHash commits to FirmRoots; nil
+// when the block recorded no batch root.
+func (b CommittedBlock) FirmProof() *rollupfeed.FirmProof {
+	if len(b.FirmRoots) == 0 {
+		return nil
+	}
+	return &rollupfeed.FirmProof{RecordedAt: b.Height, PrevAppHash: b.PrevAppHash, ChangesRoot: b.ChangesRoot, Roots: b.FirmRoots}
 }
 
 // FirmBlock is the firm decryption of one committed block's envelopes:
@@ -31,6 +49,29 @@ type FirmBlock struct {
 	RecordedAt int64 // the block that recorded their keys
 	// Txs are the block's envelopes in block order, as many as it has.
 	Txs []FirmTx
+}
+
+// DecryptedTxs returns the block's transactions as rollupfeed.BuildBlock
+// takes them. It is the one mapping from firm results to batches: the
+// application computes the batch root it commits to from it, and the feed
+// builds the batches it serves from it, so the two cannot differ.
+//
+// A plaintext that decrypted but did not open for its destination list
+// (Err wraps rollupfeed.ErrBadBundle or ErrBundleMismatch) is passed with
+// Err cleared, so BuildBlock fails it again with the same error; a
+// transaction without error and without plaintext gets an empty one.
+func (fb FirmBlock) DecryptedTxs() []rollupfeed.DecryptedTx {
+	txs := make([]rollupfeed.DecryptedTx, len(fb.Txs))
+	for i, tx := range fb.Txs {
+		txs[i] = rollupfeed.DecryptedTx{Hash: tx.Hash, Index: tx.Index, Rollups: tx.Rollups, Plaintext: tx.Plaintext, Err: tx.Err}
+		if tx.Err != nil && tx.Plaintext != nil && (errors.Is(tx.Err, rollupfeed.ErrBadBundle) || errors.Is(tx.Err, rollupfeed.ErrBundleMismatch)) {
+			txs[i].Err = nil
+		}
+		if txs[i].Err == nil && txs[i].Plaintext == nil {
+			txs[i].Plaintext = []byte{}
+		}
+	}
+	return txs
 }
 
 // FirmTx is one envelope's firm result.

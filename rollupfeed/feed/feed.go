@@ -299,18 +299,7 @@ func (f *Feed) OnCommit(b ordering.CommittedBlock) error {
 		}
 	}
 	for _, fb := range b.Firm {
-		txs := make([]rollupfeed.DecryptedTx, len(fb.Txs))
-		for i, tx := range fb.Txs {
-			txs[i] = rollupfeed.DecryptedTx{Hash: tx.Hash, Index: tx.Index, Rollups: tx.Rollups, Plaintext: tx.Plaintext, Err: tx.Err}
-			// A plaintext that does not open is failed again by
-			// BuildBlock, with the same error.
-			if tx.Err != nil && tx.Plaintext != nil && (errors.Is(tx.Err, rollupfeed.ErrBadBundle) || errors.Is(tx.Err, rollupfeed.ErrBundleMismatch)) {
-				txs[i].Err = nil
-			}
-			if txs[i].Err == nil && txs[i].Plaintext == nil {
-				txs[i].Plaintext = []byte{}
-			}
-		}
+		txs := fb.DecryptedTxs()
 		firm[fb.Height] = true
 		if err := batch.Set(keyHeight(tagFirm, fb.Height), encodeRecord(txs)); err != nil {
 			return err
