@@ -35,16 +35,7 @@ const testChainID = "veil-test"
 // pragueConfig is the dev chain at the Prague fork: the fork the contracts
 // target (solc evmVersion prague) and the first with the EIP-2537
 // precompiles. The simulated backend's default enables later forks too.
-func pragueConfig() *params.ChainConfig {
-	c := *params.AllDevChainProtocolChanges
-	c.OsakaTime = nil
-	c.BogotaTime = nil
-	c.BlobScheduleConfig = &params.BlobScheduleConfig{
-		Cancun: params.DefaultCancunBlobConfig,
-		Prague: params.DefaultPragueBlobConfig,
-	}
-	return &c
-}
+func pragueConfig() *params.ChainConfig { return contracts.SimulatedChainConfig() }
 
 // chain is a simulated L1 with the two contracts deployed.
 type chain struct {
