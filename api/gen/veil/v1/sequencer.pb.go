@@ -1384,6 +1384,177 @@ func (x *BlockTx) GetState() TxState {
 	return TxState_TX_STATE_UNSPECIFIED
 }
 
+type GetPendingEnvelopesRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The committed height; required.
+	Height        uint64 `protobuf:"varint,1,opt,name=height,proto3" json:"height,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *GetPendingEnvelopesRequest) Reset() {
+	*x = GetPendingEnvelopesRequest{}
+	mi := &file_veil_v1_sequencer_proto_msgTypes[20]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *GetPendingEnvelopesRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GetPendingEnvelopesRequest) ProtoMessage() {}
+
+func (x *GetPendingEnvelopesRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_veil_v1_sequencer_proto_msgTypes[20]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use GetPendingEnvelopesRequest.ProtoReflect.Descriptor instead.
+func (*GetPendingEnvelopesRequest) Descriptor() ([]byte, []int) {
+	return file_veil_v1_sequencer_proto_rawDescGZIP(), []int{20}
+}
+
+func (x *GetPendingEnvelopesRequest) GetHeight() uint64 {
+	if x != nil {
+		return x.Height
+	}
+	return 0
+}
+
+type GetPendingEnvelopesResponse struct {
+	state  protoimpl.MessageState `protogen:"open.v1"`
+	Height uint64                 `protobuf:"varint,1,opt,name=height,proto3" json:"height,omitempty"`
+	// The node's latest committed height when the envelopes were read.
+	LatestHeight uint64 `protobuf:"varint,2,opt,name=latest_height,json=latestHeight,proto3" json:"latest_height,omitempty"`
+	// The envelopes awaiting keys, in block order.
+	Envelopes     []*PendingEnvelope `protobuf:"bytes,3,rep,name=envelopes,proto3" json:"envelopes,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *GetPendingEnvelopesResponse) Reset() {
+	*x = GetPendingEnvelopesResponse{}
+	mi := &file_veil_v1_sequencer_proto_msgTypes[21]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *GetPendingEnvelopesResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GetPendingEnvelopesResponse) ProtoMessage() {}
+
+func (x *GetPendingEnvelopesResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_veil_v1_sequencer_proto_msgTypes[21]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use GetPendingEnvelopesResponse.ProtoReflect.Descriptor instead.
+func (*GetPendingEnvelopesResponse) Descriptor() ([]byte, []int) {
+	return file_veil_v1_sequencer_proto_rawDescGZIP(), []int{21}
+}
+
+func (x *GetPendingEnvelopesResponse) GetHeight() uint64 {
+	if x != nil {
+		return x.Height
+	}
+	return 0
+}
+
+func (x *GetPendingEnvelopesResponse) GetLatestHeight() uint64 {
+	if x != nil {
+		return x.LatestHeight
+	}
+	return 0
+}
+
+func (x *GetPendingEnvelopesResponse) GetEnvelopes() []*PendingEnvelope {
+	if x != nil {
+		return x.Envelopes
+	}
+	return nil
+}
+
+// PendingEnvelope is one committed envelope awaiting its decryption key.
+type PendingEnvelope struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// 0x-prefixed lowercase hex: the hash of envelope.
+	TxHash string `protobuf:"bytes,1,opt,name=tx_hash,json=txHash,proto3" json:"tx_hash,omitempty"`
+	// Zero-based position within the block's ordered transactions.
+	Index uint32 `protobuf:"varint,2,opt,name=index,proto3" json:"index,omitempty"`
+	// The envelope in its wire encoding (mempool.Envelope.Encode).
+	Envelope      []byte `protobuf:"bytes,3,opt,name=envelope,proto3" json:"envelope,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *PendingEnvelope) Reset() {
+	*x = PendingEnvelope{}
+	mi := &file_veil_v1_sequencer_proto_msgTypes[22]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *PendingEnvelope) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*PendingEnvelope) ProtoMessage() {}
+
+func (x *PendingEnvelope) ProtoReflect() protoreflect.Message {
+	mi := &file_veil_v1_sequencer_proto_msgTypes[22]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use PendingEnvelope.ProtoReflect.Descriptor instead.
+func (*PendingEnvelope) Descriptor() ([]byte, []int) {
+	return file_veil_v1_sequencer_proto_rawDescGZIP(), []int{22}
+}
+
+func (x *PendingEnvelope) GetTxHash() string {
+	if x != nil {
+		return x.TxHash
+	}
+	return ""
+}
+
+func (x *PendingEnvelope) GetIndex() uint32 {
+	if x != nil {
+		return x.Index
+	}
+	return 0
+}
+
+func (x *PendingEnvelope) GetEnvelope() []byte {
+	if x != nil {
+		return x.Envelope
+	}
+	return nil
+}
+
 var File_veil_v1_sequencer_proto protoreflect.FileDescriptor
 
 const file_veil_v1_sequencer_proto_rawDesc = "" +
@@ -1466,7 +1637,17 @@ const file_veil_v1_sequencer_proto_rawDesc = "" +
 	"rollup_ids\x18\x06 \x03(\x04R\trollupIds\x12\x1d\n" +
 	"\n" +
 	"size_bytes\x18\a \x01(\rR\tsizeBytes\x12&\n" +
-	"\x05state\x18\b \x01(\x0e2\x10.veil.v1.TxStateR\x05state*\xc0\x01\n" +
+	"\x05state\x18\b \x01(\x0e2\x10.veil.v1.TxStateR\x05state\"4\n" +
+	"\x1aGetPendingEnvelopesRequest\x12\x16\n" +
+	"\x06height\x18\x01 \x01(\x04R\x06height\"\x92\x01\n" +
+	"\x1bGetPendingEnvelopesResponse\x12\x16\n" +
+	"\x06height\x18\x01 \x01(\x04R\x06height\x12#\n" +
+	"\rlatest_height\x18\x02 \x01(\x04R\flatestHeight\x126\n" +
+	"\tenvelopes\x18\x03 \x03(\v2\x18.veil.v1.PendingEnvelopeR\tenvelopes\"\\\n" +
+	"\x0fPendingEnvelope\x12\x17\n" +
+	"\atx_hash\x18\x01 \x01(\tR\x06txHash\x12\x14\n" +
+	"\x05index\x18\x02 \x01(\rR\x05index\x12\x1a\n" +
+	"\benvelope\x18\x03 \x01(\fR\benvelope*\xc0\x01\n" +
 	"\aTxState\x12\x18\n" +
 	"\x14TX_STATE_UNSPECIFIED\x10\x00\x12\x14\n" +
 	"\x10TX_STATE_UNKNOWN\x10\x01\x12\x14\n" +
@@ -1480,7 +1661,7 @@ const file_veil_v1_sequencer_proto_rawDesc = "" +
 	"\x1cDECRYPTION_LEVEL_UNSPECIFIED\x10\x00\x12\x1c\n" +
 	"\x18DECRYPTION_LEVEL_PENDING\x10\x01\x12\x19\n" +
 	"\x15DECRYPTION_LEVEL_SOFT\x10\x02\x12\x19\n" +
-	"\x15DECRYPTION_LEVEL_FIRM\x10\x032\xed\x03\n" +
+	"\x15DECRYPTION_LEVEL_FIRM\x10\x032\xd4\x04\n" +
 	"\x10SequencerService\x12e\n" +
 	"\x13GetEncryptionParams\x12#.veil.v1.GetEncryptionParamsRequest\x1a$.veil.v1.GetEncryptionParamsResponse\"\x03\x90\x02\x01\x12J\n" +
 	"\n" +
@@ -1488,7 +1669,8 @@ const file_veil_v1_sequencer_proto_rawDesc = "" +
 	"\x0eSubmitEnvelope\x12\x1e.veil.v1.SubmitEnvelopeRequest\x1a\x1f.veil.v1.SubmitEnvelopeResponse\x12M\n" +
 	"\vGetTxStatus\x12\x1b.veil.v1.GetTxStatusRequest\x1a\x1c.veil.v1.GetTxStatusResponse\"\x03\x90\x02\x01\x12>\n" +
 	"\aWatchTx\x12\x17.veil.v1.WatchTxRequest\x1a\x18.veil.v1.WatchTxResponse0\x01\x12D\n" +
-	"\bGetBlock\x12\x18.veil.v1.GetBlockRequest\x1a\x19.veil.v1.GetBlockResponse\"\x03\x90\x02\x01B\x8a\x01\n" +
+	"\bGetBlock\x12\x18.veil.v1.GetBlockRequest\x1a\x19.veil.v1.GetBlockResponse\"\x03\x90\x02\x01\x12e\n" +
+	"\x13GetPendingEnvelopes\x12#.veil.v1.GetPendingEnvelopesRequest\x1a$.veil.v1.GetPendingEnvelopesResponse\"\x03\x90\x02\x01B\x8a\x01\n" +
 	"\vcom.veil.v1B\x0eSequencerProtoP\x01Z.github.com/veilseq/veil/api/gen/veil/v1;veilv1\xa2\x02\x03VXX\xaa\x02\aVeil.V1\xca\x02\aVeil\\V1\xe2\x02\x13Veil\\V1\\GPBMetadata\xea\x02\bVeil::V1b\x06proto3"
 
 var (
@@ -1504,7 +1686,7 @@ func file_veil_v1_sequencer_proto_rawDescGZIP() []byte {
 }
 
 var file_veil_v1_sequencer_proto_enumTypes = make([]protoimpl.EnumInfo, 2)
-var file_veil_v1_sequencer_proto_msgTypes = make([]protoimpl.MessageInfo, 20)
+var file_veil_v1_sequencer_proto_msgTypes = make([]protoimpl.MessageInfo, 23)
 var file_veil_v1_sequencer_proto_goTypes = []any{
 	(TxState)(0),                        // 0: veil.v1.TxState
 	(DecryptionLevel)(0),                // 1: veil.v1.DecryptionLevel
@@ -1528,7 +1710,10 @@ var file_veil_v1_sequencer_proto_goTypes = []any{
 	(*GetBlockResponse)(nil),            // 19: veil.v1.GetBlockResponse
 	(*Block)(nil),                       // 20: veil.v1.Block
 	(*BlockTx)(nil),                     // 21: veil.v1.BlockTx
-	(*timestamppb.Timestamp)(nil),       // 22: google.protobuf.Timestamp
+	(*GetPendingEnvelopesRequest)(nil),  // 22: veil.v1.GetPendingEnvelopesRequest
+	(*GetPendingEnvelopesResponse)(nil), // 23: veil.v1.GetPendingEnvelopesResponse
+	(*PendingEnvelope)(nil),             // 24: veil.v1.PendingEnvelope
+	(*timestamppb.Timestamp)(nil),       // 25: google.protobuf.Timestamp
 }
 var file_veil_v1_sequencer_proto_depIdxs = []int32{
 	4,  // 0: veil.v1.GetEncryptionParamsResponse.params:type_name -> veil.v1.EncryptionParams
@@ -1541,27 +1726,30 @@ var file_veil_v1_sequencer_proto_depIdxs = []int32{
 	17, // 7: veil.v1.TxStatus.inclusion:type_name -> veil.v1.Inclusion
 	1,  // 8: veil.v1.TxStatus.level:type_name -> veil.v1.DecryptionLevel
 	20, // 9: veil.v1.GetBlockResponse.block:type_name -> veil.v1.Block
-	22, // 10: veil.v1.Block.time:type_name -> google.protobuf.Timestamp
+	25, // 10: veil.v1.Block.time:type_name -> google.protobuf.Timestamp
 	1,  // 11: veil.v1.Block.decryption:type_name -> veil.v1.DecryptionLevel
 	21, // 12: veil.v1.Block.txs:type_name -> veil.v1.BlockTx
 	0,  // 13: veil.v1.BlockTx.state:type_name -> veil.v1.TxState
-	2,  // 14: veil.v1.SequencerService.GetEncryptionParams:input_type -> veil.v1.GetEncryptionParamsRequest
-	7,  // 15: veil.v1.SequencerService.GetAccount:input_type -> veil.v1.GetAccountRequest
-	10, // 16: veil.v1.SequencerService.SubmitEnvelope:input_type -> veil.v1.SubmitEnvelopeRequest
-	12, // 17: veil.v1.SequencerService.GetTxStatus:input_type -> veil.v1.GetTxStatusRequest
-	14, // 18: veil.v1.SequencerService.WatchTx:input_type -> veil.v1.WatchTxRequest
-	18, // 19: veil.v1.SequencerService.GetBlock:input_type -> veil.v1.GetBlockRequest
-	3,  // 20: veil.v1.SequencerService.GetEncryptionParams:output_type -> veil.v1.GetEncryptionParamsResponse
-	8,  // 21: veil.v1.SequencerService.GetAccount:output_type -> veil.v1.GetAccountResponse
-	11, // 22: veil.v1.SequencerService.SubmitEnvelope:output_type -> veil.v1.SubmitEnvelopeResponse
-	13, // 23: veil.v1.SequencerService.GetTxStatus:output_type -> veil.v1.GetTxStatusResponse
-	15, // 24: veil.v1.SequencerService.WatchTx:output_type -> veil.v1.WatchTxResponse
-	19, // 25: veil.v1.SequencerService.GetBlock:output_type -> veil.v1.GetBlockResponse
-	20, // [20:26] is the sub-list for method output_type
-	14, // [14:20] is the sub-list for method input_type
-	14, // [14:14] is the sub-list for extension type_name
-	14, // [14:14] is the sub-list for extension extendee
-	0,  // [0:14] is the sub-list for field type_name
+	24, // 14: veil.v1.GetPendingEnvelopesResponse.envelopes:type_name -> veil.v1.PendingEnvelope
+	2,  // 15: veil.v1.SequencerService.GetEncryptionParams:input_type -> veil.v1.GetEncryptionParamsRequest
+	7,  // 16: veil.v1.SequencerService.GetAccount:input_type -> veil.v1.GetAccountRequest
+	10, // 17: veil.v1.SequencerService.SubmitEnvelope:input_type -> veil.v1.SubmitEnvelopeRequest
+	12, // 18: veil.v1.SequencerService.GetTxStatus:input_type -> veil.v1.GetTxStatusRequest
+	14, // 19: veil.v1.SequencerService.WatchTx:input_type -> veil.v1.WatchTxRequest
+	18, // 20: veil.v1.SequencerService.GetBlock:input_type -> veil.v1.GetBlockRequest
+	22, // 21: veil.v1.SequencerService.GetPendingEnvelopes:input_type -> veil.v1.GetPendingEnvelopesRequest
+	3,  // 22: veil.v1.SequencerService.GetEncryptionParams:output_type -> veil.v1.GetEncryptionParamsResponse
+	8,  // 23: veil.v1.SequencerService.GetAccount:output_type -> veil.v1.GetAccountResponse
+	11, // 24: veil.v1.SequencerService.SubmitEnvelope:output_type -> veil.v1.SubmitEnvelopeResponse
+	13, // 25: veil.v1.SequencerService.GetTxStatus:output_type -> veil.v1.GetTxStatusResponse
+	15, // 26: veil.v1.SequencerService.WatchTx:output_type -> veil.v1.WatchTxResponse
+	19, // 27: veil.v1.SequencerService.GetBlock:output_type -> veil.v1.GetBlockResponse
+	23, // 28: veil.v1.SequencerService.GetPendingEnvelopes:output_type -> veil.v1.GetPendingEnvelopesResponse
+	22, // [22:29] is the sub-list for method output_type
+	15, // [15:22] is the sub-list for method input_type
+	15, // [15:15] is the sub-list for extension type_name
+	15, // [15:15] is the sub-list for extension extendee
+	0,  // [0:15] is the sub-list for field type_name
 }
 
 func init() { file_veil_v1_sequencer_proto_init() }
@@ -1575,7 +1763,7 @@ func file_veil_v1_sequencer_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_veil_v1_sequencer_proto_rawDesc), len(file_veil_v1_sequencer_proto_rawDesc)),
 			NumEnums:      2,
-			NumMessages:   20,
+			NumMessages:   23,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

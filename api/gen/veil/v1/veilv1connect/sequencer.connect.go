@@ -75,6 +75,9 @@ const (
 	// SequencerServiceGetBlockProcedure is the fully-qualified name of the SequencerService's GetBlock
 	// RPC.
 	SequencerServiceGetBlockProcedure = "/veil.v1.SequencerService/GetBlock"
+	// SequencerServiceGetPendingEnvelopesProcedure is the fully-qualified name of the
+	// SequencerService's GetPendingEnvelopes RPC.
+	SequencerServiceGetPendingEnvelopesProcedure = "/veil.v1.SequencerService/GetPendingEnvelopes"
 )
 
 // SequencerServiceClient is a client for the veil.v1.SequencerService service.
@@ -123,6 +126,14 @@ type SequencerServiceClient interface {
 	// content is delivered to rollups by the rollup feed) and how far its
 	// decryption has progressed.
 	GetBlock(context.Context, *connect.Request[v1.GetBlockRequest]) (*connect.Response[v1.GetBlockResponse], error)
+	// GetPendingEnvelopes returns the envelopes of a committed block whose
+	// decryption keys are not recorded on chain yet, in block order, whole:
+	// a keyholder that runs apart from any node (`veil keyholder`) derives
+	// each envelope's identity from its header to release its key shares. A
+	// height whose keys are recorded, or that has no envelopes, returns none.
+	// Errors: INVALID_ARGUMENT for height 0; NOT_FOUND (reason NOT_FOUND) for
+	// a height above latest_height (not committed yet: retry once it is).
+	GetPendingEnvelopes(context.Context, *connect.Request[v1.GetPendingEnvelopesRequest]) (*connect.Response[v1.GetPendingEnvelopesResponse], error)
 }
 
 // NewSequencerServiceClient constructs a client for the veil.v1.SequencerService service. By
@@ -176,6 +187,13 @@ func NewSequencerServiceClient(httpClient connect.HTTPClient, baseURL string, op
 			connect.WithIdempotency(connect.IdempotencyNoSideEffects),
 			connect.WithClientOptions(opts...),
 		),
+		getPendingEnvelopes: connect.NewClient[v1.GetPendingEnvelopesRequest, v1.GetPendingEnvelopesResponse](
+			httpClient,
+			baseURL+SequencerServiceGetPendingEnvelopesProcedure,
+			connect.WithSchema(sequencerServiceMethods.ByName("GetPendingEnvelopes")),
+			connect.WithIdempotency(connect.IdempotencyNoSideEffects),
+			connect.WithClientOptions(opts...),
+		),
 	}
 }
 
@@ -187,6 +205,7 @@ type sequencerServiceClient struct {
 	getTxStatus         *connect.Client[v1.GetTxStatusRequest, v1.GetTxStatusResponse]
 	watchTx             *connect.Client[v1.WatchTxRequest, v1.WatchTxResponse]
 	getBlock            *connect.Client[v1.GetBlockRequest, v1.GetBlockResponse]
+	getPendingEnvelopes *connect.Client[v1.GetPendingEnvelopesRequest, v1.GetPendingEnvelopesResponse]
 }
 
 // GetEncryptionParams calls veil.v1.SequencerService.GetEncryptionParams.
@@ -217,6 +236,11 @@ func (c *sequencerServiceClient) WatchTx(ctx context.Context, req *connect.Reque
 // GetBlock calls veil.v1.SequencerService.GetBlock.
 func (c *sequencerServiceClient) GetBlock(ctx context.Context, req *connect.Request[v1.GetBlockRequest]) (*connect.Response[v1.GetBlockResponse], error) {
 	return c.getBlock.CallUnary(ctx, req)
+}
+
+// GetPendingEnvelopes calls veil.v1.SequencerService.GetPendingEnvelopes.
+func (c *sequencerServiceClient) GetPendingEnvelopes(ctx context.Context, req *connect.Request[v1.GetPendingEnvelopesRequest]) (*connect.Response[v1.GetPendingEnvelopesResponse], error) {
+	return c.getPendingEnvelopes.CallUnary(ctx, req)
 }
 
 // SequencerServiceHandler is an implementation of the veil.v1.SequencerService service.
@@ -265,6 +289,14 @@ type SequencerServiceHandler interface {
 	// content is delivered to rollups by the rollup feed) and how far its
 	// decryption has progressed.
 	GetBlock(context.Context, *connect.Request[v1.GetBlockRequest]) (*connect.Response[v1.GetBlockResponse], error)
+	// GetPendingEnvelopes returns the envelopes of a committed block whose
+	// decryption keys are not recorded on chain yet, in block order, whole:
+	// a keyholder that runs apart from any node (`veil keyholder`) derives
+	// each envelope's identity from its header to release its key shares. A
+	// height whose keys are recorded, or that has no envelopes, returns none.
+	// Errors: INVALID_ARGUMENT for height 0; NOT_FOUND (reason NOT_FOUND) for
+	// a height above latest_height (not committed yet: retry once it is).
+	GetPendingEnvelopes(context.Context, *connect.Request[v1.GetPendingEnvelopesRequest]) (*connect.Response[v1.GetPendingEnvelopesResponse], error)
 }
 
 // NewSequencerServiceHandler builds an HTTP handler from the service implementation. It returns the
@@ -314,6 +346,13 @@ func NewSequencerServiceHandler(svc SequencerServiceHandler, opts ...connect.Han
 		connect.WithIdempotency(connect.IdempotencyNoSideEffects),
 		connect.WithHandlerOptions(opts...),
 	)
+	sequencerServiceGetPendingEnvelopesHandler := connect.NewUnaryHandler(
+		SequencerServiceGetPendingEnvelopesProcedure,
+		svc.GetPendingEnvelopes,
+		connect.WithSchema(sequencerServiceMethods.ByName("GetPendingEnvelopes")),
+		connect.WithIdempotency(connect.IdempotencyNoSideEffects),
+		connect.WithHandlerOptions(opts...),
+	)
 	return "/veil.v1.SequencerService/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		switch r.URL.Path {
 		case SequencerServiceGetEncryptionParamsProcedure:
@@ -328,6 +367,8 @@ func NewSequencerServiceHandler(svc SequencerServiceHandler, opts ...connect.Han
 			sequencerServiceWatchTxHandler.ServeHTTP(w, r)
 		case SequencerServiceGetBlockProcedure:
 			sequencerServiceGetBlockHandler.ServeHTTP(w, r)
+		case SequencerServiceGetPendingEnvelopesProcedure:
+			sequencerServiceGetPendingEnvelopesHandler.ServeHTTP(w, r)
 		default:
 			http.NotFound(w, r)
 		}
@@ -359,4 +400,8 @@ func (UnimplementedSequencerServiceHandler) WatchTx(context.Context, *connect.Re
 
 func (UnimplementedSequencerServiceHandler) GetBlock(context.Context, *connect.Request[v1.GetBlockRequest]) (*connect.Response[v1.GetBlockResponse], error) {
 	return nil, connect.NewError(connect.CodeUnimplemented, errors.New("veil.v1.SequencerService.GetBlock is not implemented"))
+}
+
+func (UnimplementedSequencerServiceHandler) GetPendingEnvelopes(context.Context, *connect.Request[v1.GetPendingEnvelopesRequest]) (*connect.Response[v1.GetPendingEnvelopesResponse], error) {
+	return nil, connect.NewError(connect.CodeUnimplemented, errors.New("veil.v1.SequencerService.GetPendingEnvelopes is not implemented"))
 }

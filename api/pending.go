@@ -1,0 +1,22 @@
+package api
+
+import "github.com/ethereum/go-ethereum/common"
+
+// PendingBlock is what GetPendingEnvelopes returns: the envelopes of a
+// committed block whose decryption keys are not recorded yet.
+type PendingBlock struct {
+	Height uint64
+	// LatestHeight is the node's last committed height when it read the
+	// envelopes.
+	LatestHeight uint64
+	// Envelopes are in block order.
+	Envelopes []PendingEnvelope
+}
+
+// PendingEnvelope is one committed envelope awaiting its decryption key.
+type PendingEnvelope struct {
+	Hash  common.Hash
+	Index uint32
+	// Envelope is the wire encoding (mempool.Envelope.Encode).
+	Envelope []byte
+}
