@@ -143,7 +143,7 @@ func New(ctx context.Context, c Config) (*Node, error) {
 
 	// The feed follows every commit, including those CometBFT's handshake
 	// replays in NewNode, so it is installed first.
-	fd, feedDB, err := openFeed(cfg, app, pebbleLog, log)
+	fd, feedDB, commits, err := openFeed(cfg, app, pebbleLog, log)
 	if err != nil {
 		_ = app.Close()
 		return nil, err
@@ -167,6 +167,7 @@ func New(ctx context.Context, c Config) (*Node, error) {
 		_ = dbs.closeAll()
 		return nil, fmt.Errorf("node: %w", err)
 	}
+	commits.store.Store(comet.BlockStore())
 	mp := comet.Mempool()
 	app.SetEvictHandler(func(keys [][32]byte) {
 		for _, k := range keys {
@@ -248,17 +249,18 @@ func (n *Node) Feed() *feed.Feed { return n.feed }
 // FeedDBName is the database, in the data directory, of the rollup feed.
 const FeedDBName = "feed"
 
-func openFeed(cfg *cmtcfg.Config, app *ordering.App, pebbleLog pebble.Logger, log *slog.Logger) (*feed.Feed, dbm.DB, error) {
+func openFeed(cfg *cmtcfg.Config, app *ordering.App, pebbleLog pebble.Logger, log *slog.Logger) (*feed.Feed, dbm.DB, *blockCommits, error) {
 	gen, err := cmttypes.GenesisDocFromFile(cfg.GenesisFile())
 	if err != nil {
-		return nil, nil, fmt.Errorf("node: %w", err)
+		return nil, nil, nil, fmt.Errorf("node: %w", err)
 	}
 	db, err := openDB(FeedDBName, cfg, pebbleLog)
 	if err != nil {
-		return nil, nil, fmt.Errorf("node: open feed database: %w", err)
+		return nil, nil, nil, fmt.Errorf("node: open feed database: %w", err)
 	}
+	commits := &blockCommits{chainID: gen.ChainID}
 	fd, err := feed.New(feed.Config{
-		DB: db, ChainID: gen.ChainID, Logger: log.With("module", "feed"),
+		DB: db, ChainID: gen.ChainID, Logger: log.With("module", "feed"), Commits: commits,
 		Rollups: func() ([]uint64, error) {
 			rs, err := app.Rollups()
 			ids := make([]uint64, len(rs))
@@ -270,10 +272,10 @@ func openFeed(cfg *cmtcfg.Config, app *ordering.App, pebbleLog pebble.Logger, lo
 	})
 	if err != nil {
 		_ = db.Close()
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	app.SetCommitHook(fd.OnCommit)
-	return fd, db, nil
+	return fd, db, commits, nil
 }
 
 // Synced reports whether the node has left block sync and takes part in

@@ -12,11 +12,15 @@
 // inputs, not batches: rollupfeed.BuildBlock is a pure function, so a
 // height's batches, proofs and root are recomputed identically on demand.
 //
-// Heights are delivered in order at each level. A height is firm once its
-// keys are recorded (at once for a height without envelopes); the firm tip
-// is the highest height with every height up to it firm. The soft tip is
-// never below the firm tip; above it, a height is soft when the share pool
-// has decrypted it and every lower height is soft.
+// Heights are delivered in order at each level. A height's firm batch is
+// known once its keys are recorded in a block K (K is the height itself
+// when it has no envelopes), and it is served at the firm level once it
+// is proven: once K+1, whose header carries the app hash that commits to
+// the batch root, is committed (proof.go). The firm tip is the highest
+// height with every height up to it proven, one block later than the keys.
+// The soft tip is never below the heights whose keys are recorded; above
+// them, a height is soft when the share pool has decrypted it and every
+// lower height is soft.
 package feed
 
 import (
@@ -150,6 +154,10 @@ type Config struct {
 	// buffer may fall before it is dropped with a *SlowError (default
 	// 4096).
 	MaxLag int64
+	// Commits, if set, supplies the signed headers that firm batches
+	// are served with (FirmEvidence). Without it firm batches come with
+	// the firm proof but no header: for tests and embedded use only.
+	Commits Commits
 	// Cache is how many built blocks are kept in memory (default 128).
 	Cache  int
 	Logger *slog.Logger
@@ -197,7 +205,8 @@ type Feed struct {
 
 	mu        sync.Mutex
 	committed int64
-	firmTip   int64
+	firmTip   int64 // every height up to it has its firm record
+	provenTip int64 // ≤ firmTip: and its recording block's successor committed
 	softTip   int64
 	soft      map[int64]*rollupfeed.Block // heights above the firm tip
 	cache     map[int64]*rollupfeed.Block // firm blocks
@@ -231,6 +240,9 @@ func New(cfg Config) (*Feed, error) {
 		f.committed, f.firmTip = int64(binary.BigEndian.Uint64(m)), int64(binary.BigEndian.Uint64(m[8:]))
 	}
 	f.softTip = f.firmTip
+	if f.provenTip, err = f.loadProvenTip(); err != nil {
+		return nil, err
+	}
 	if cfg.Soft != nil {
 		f.SetSoft(cfg.Soft)
 	}
@@ -291,19 +303,27 @@ func (f *Feed) OnCommit(b ordering.CommittedBlock) error {
 	if err := batch.Set(keyHeight(tagHeaders, b.Height), encodeRecord(headers)); err != nil {
 		return err
 	}
-	firm := make(map[int64]bool)
+	firmTxs := make(map[int64][]rollupfeed.DecryptedTx)
 	if len(b.Txs) == 0 {
-		firm[b.Height] = true
-		if err := batch.Set(keyHeight(tagFirm, b.Height), encodeRecord(nil)); err != nil {
+		firmTxs[b.Height] = nil
+	}
+	for _, fb := range b.Firm {
+		firmTxs[fb.Height] = fb.DecryptedTxs()
+	}
+	built, err := f.checkRoots(b, firmTxs)
+	if err != nil {
+		return err
+	}
+	firm := make(map[int64]bool)
+	recorded := make(map[int64]int64)
+	for h, txs := range firmTxs {
+		firm[h], recorded[h] = true, b.Height
+		if err := batch.Set(keyHeight(tagFirm, h), encodeRecord(txs)); err != nil {
 			return err
 		}
 	}
-	for _, fb := range b.Firm {
-		txs := fb.DecryptedTxs()
-		firm[fb.Height] = true
-		if err := batch.Set(keyHeight(tagFirm, fb.Height), encodeRecord(txs)); err != nil {
-			return err
-		}
+	if err := writeProof(batch, b); err != nil {
+		return err
 	}
 
 	f.mu.Lock()
@@ -329,10 +349,23 @@ func (f *Feed) OnCommit(b ordering.CommittedBlock) error {
 	if err := batch.Set([]byte{tagMeta}, meta); err != nil {
 		return err
 	}
+	proven, err := f.advanceProven(tip, committed, recorded)
+	if err != nil {
+		return err
+	}
+	if err := batch.Set([]byte{tagProven}, binary.BigEndian.AppendUint64(nil, uint64(proven))); err != nil {
+		return err
+	}
 	if err := batch.WriteSync(); err != nil {
 		return fmt.Errorf("feed: height %d: %w", b.Height, err)
 	}
-	f.committed, f.firmTip = committed, tip
+	f.committed, f.firmTip, f.provenTip = committed, tip, proven
+	for h, blk := range built {
+		if len(f.cache) >= f.cfg.Cache {
+			clear(f.cache)
+		}
+		f.cache[h] = blk
+	}
 	if f.softTip < tip {
 		f.softTip = tip
 	}
@@ -356,7 +389,7 @@ func (f *Feed) tipLocked(level Level) int64 {
 	if level == Soft {
 		return f.softTip
 	}
-	return f.firmTip
+	return f.provenTip
 }
 
 // Committed returns the last committed height the feed has seen.

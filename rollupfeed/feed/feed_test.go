@@ -30,11 +30,25 @@ func mkTx(n byte, legs ...rollupfeed.Leg) tx {
 	return tx{hash: common.Hash{n}, rollups: rollups, legs: legs}
 }
 
+// committed is block h as the application commits it: its envelopes,
+// the firm blocks whose keys it records, and the batch roots it records
+// with the inputs of its app hash.
 func committed(h int64, txs []tx, firm ...ordering.FirmBlock) ordering.CommittedBlock {
-	b := ordering.CommittedBlock{Height: h, Firm: firm}
+	b := ordering.CommittedBlock{Height: h, Firm: firm, PrevAppHash: bytes.Repeat([]byte{1}, 32), ChangesRoot: bytes.Repeat([]byte{2}, 32)}
 	for i, t := range txs {
 		b.Txs = append(b.Txs, ordering.CommittedTx{Hash: mempool.Hash(t.hash), Index: uint32(i), Envelope: &mempool.Envelope{Rollups: t.rollups}})
 	}
+	for _, fb := range firm {
+		blk, err := rollupfeed.BuildBlock(fb.Height, chain, fb.DecryptedTxs())
+		if err != nil {
+			panic(err)
+		}
+		b.FirmRoots = append(b.FirmRoots, rollupfeed.FirmRoot{Height: fb.Height, Root: blk.Root})
+	}
+	if len(txs) == 0 {
+		b.FirmRoots = append(b.FirmRoots, rollupfeed.FirmRoot{Height: h, Root: rollupfeed.EmptyRoot})
+	}
+	b.AppHash = rollupfeed.AppHash(b.PrevAppHash, h, b.ChangesRoot, b.FirmRoots)
 	return b
 }
 
@@ -90,8 +104,32 @@ func TestFirmOrderAndReplay(t *testing.T) {
 		t.Fatalf("firm tip %d with height 2 unkeyed", f.Tip(Firm))
 	}
 	mustCommit(t, f, committed(5, nil, firmOf(t, 2, 5, block2)))
-	if f.Tip(Firm) != 5 || f.Tip(Soft) != 5 {
-		t.Fatalf("tips firm %d soft %d, want 5", f.Tip(Firm), f.Tip(Soft))
+	// Height 2's root is in AppHash(5), which the header of 6 carries.
+	if f.Tip(Firm) != 1 || f.Tip(Soft) != 5 {
+		t.Fatalf("tips firm %d soft %d, want 1 and 5", f.Tip(Firm), f.Tip(Soft))
+	}
+	mustCommit(t, f, committed(6, nil))
+	if f.Tip(Firm) != 5 || f.Tip(Soft) != 6 {
+		t.Fatalf("tips firm %d soft %d, want 5 and 6", f.Tip(Firm), f.Tip(Soft))
+	}
+	for h, at := range map[int64]int64{1: 1, 2: 5, 3: 4, 4: 4, 5: 5} {
+		ev, err := f.FirmEvidence(context.Background(), h)
+		if err != nil || ev.Proof.RecordedAt != at || ev.Header != nil {
+			t.Fatalf("evidence of %d: %+v, %v", h, ev, err)
+		}
+		blk, err := f.Block(Firm, h)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := ev.Check(h, blk.Root); err != nil {
+			t.Errorf("evidence of %d: %v", h, err)
+		}
+		if err := ev.Check(h, common.Hash{9}); !errors.Is(err, rollupfeed.ErrNotFirm) {
+			t.Errorf("evidence of %d for another root: %v", h, err)
+		}
+	}
+	if _, err := f.FirmEvidence(context.Background(), 6); !errors.Is(err, ErrNotYet) {
+		t.Errorf("evidence beyond the firm tip: %v", err)
 	}
 
 	legs := map[uint64][]string{}
@@ -176,6 +214,7 @@ func TestBadRequests(t *testing.T) {
 	}
 	mustCommit(t, f, committed(1, nil))
 	mustCommit(t, f, committed(2, nil))
+	mustCommit(t, f, committed(3, nil))
 	if d := <-s.C(); d.Batch.Height != 2 || d.Batch.Absence == nil {
 		t.Fatalf("first delivery %+v", d.Batch)
 	}
@@ -243,6 +282,7 @@ func TestSoftBeforeFirm(t *testing.T) {
 		t.Fatalf("soft delivery %+v, firm tip %d", d.Batch, f.Tip(Firm))
 	}
 	mustCommit(t, f, committed(3, nil, firmOf(t, 2, 3, block2)))
+	mustCommit(t, f, committed(4, nil))
 	fb, err := f.Block(Firm, 2)
 	if err != nil || fb.Root != d.Root {
 		t.Fatalf("firm root differs from soft: %v", err)
@@ -251,6 +291,35 @@ func TestSoftBeforeFirm(t *testing.T) {
 		t.Fatalf("height %d after firm", d.Batch.Height)
 	}
 	s.Close()
+}
+
+// TestRootMismatch: a block whose recorded roots are not the feed's is
+// refused, and nothing of it is stored.
+func TestRootMismatch(t *testing.T) {
+	f := newFeed(t, dbm.NewMemDB(), nil)
+	block1 := []tx{mkTx(1, rollupfeed.Leg{Rollup: 1, Data: []byte("x")})}
+	mustCommit(t, f, committed(1, block1))
+	for name, mod := range map[string]func(*ordering.CommittedBlock){
+		"changed root": func(b *ordering.CommittedBlock) { b.FirmRoots[0].Root[0] ^= 1 },
+		"missing root": func(b *ordering.CommittedBlock) { b.FirmRoots = b.FirmRoots[1:] },
+		"extra root": func(b *ordering.CommittedBlock) {
+			b.FirmRoots = append([]rollupfeed.FirmRoot{{Height: 1, Root: rollupfeed.EmptyRoot}}, b.FirmRoots...)
+		},
+	} {
+		b := committed(2, nil, firmOf(t, 1, 2, block1))
+		mod(&b)
+		if err := f.OnCommit(b); !errors.Is(err, ErrRootMismatch) {
+			t.Errorf("%s: %v", name, err)
+		}
+	}
+	if f.Committed() != 1 {
+		t.Fatalf("committed %d after refused blocks", f.Committed())
+	}
+	mustCommit(t, f, committed(2, nil, firmOf(t, 1, 2, block1)))
+	mustCommit(t, f, committed(3, nil))
+	if f.Tip(Firm) != 2 {
+		t.Fatalf("firm tip %d", f.Tip(Firm))
+	}
 }
 
 func TestRecordRoundTrip(t *testing.T) {
