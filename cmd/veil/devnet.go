@@ -24,6 +24,7 @@ func newDevnetCmd() *cobra.Command {
 		cfg      devnet.Config
 		rate     float64
 		noDemo   bool
+		noLedger bool
 		logLevel string
 	)
 	cmd := &cobra.Command{
@@ -45,6 +46,7 @@ from its directory, or pass --reset to start over.`,
 			cfg.Logger = logger
 			cfg.API = server.Config{IPRate: -1, SenderRate: -1}
 			cfg.Metrics = true
+			cfg.Ledgers = !noLedger
 			out := cmd.OutOrStdout()
 			fmt.Fprintf(out, "veil devnet: starting %d validators in %s\n", max(cfg.Validators, 1), cfg.Dir)
 			d, err := devnet.Start(ctx, cfg)
@@ -66,6 +68,9 @@ from its directory, or pass --reset to start over.`,
 			var traffic *devnet.Traffic
 			if !noDemo {
 				traffic = &devnet.Traffic{URL: d.APIURL(), Wallets: d.Wallets, Rate: rate}
+				if ls := d.Ledgers(); ls != nil {
+					traffic.Payload = ls.Payload // signed ledger transfers and swaps
+				}
 				fmt.Fprintf(out, "veil devnet: demo wallets sending %.0f encrypted tx/s to rollups %d and %d (every fifth a bundle to both)\n",
 					rate, devnet.DemoRollups[0].ID, devnet.DemoRollups[1].ID)
 				go func() {
@@ -85,18 +90,24 @@ from its directory, or pass --reset to start over.`,
 	f.DurationVar(&cfg.TimeoutCommit, "block-time", 300*time.Millisecond, "CometBFT timeout_commit of a new network")
 	f.Float64Var(&rate, "demo-rate", 20, "demo transactions per second")
 	f.BoolVar(&noDemo, "no-demo", false, "send no demo traffic")
+	f.BoolVar(&noLedger, "no-rollups", false, "run no example token ledgers on the demo rollups")
 	f.StringVar(&logLevel, "log-level", "warn", "log level: debug, info, warn, error")
 	return cmd
 }
 
-// statusLoop prints one status line a second until ctx is done.
+// ledgerEvery is how often, in seconds, statusLoop prints the example
+// ledgers' balances.
+const ledgerEvery = 10
+
+// statusLoop prints one status line a second, and the example ledgers'
+// balances every ledgerEvery seconds, until ctx is done.
 func statusLoop(ctx context.Context, out io.Writer, d *devnet.Devnet, traffic *devnet.Traffic) error {
 	app := d.Network.Nodes[0].App()
 	sub := app.Subscribe(1024)
 	defer sub.Close()
 	tick := time.NewTicker(time.Second)
 	defer tick.Stop()
-	var committed, window int
+	var committed, window, ticks int
 	start := time.Now()
 	for {
 		select {
@@ -128,6 +139,11 @@ func statusLoop(ctx context.Context, out io.Writer, d *devnet.Devnet, traffic *d
 				height, window, committed, pending, soft, max(firm, 0), undecrypted, time.Since(start).Truncate(time.Second))
 			if traffic != nil {
 				line += fmt.Sprintf(" | demo sent %d, refused %d", traffic.Submitted(), traffic.Rejected())
+			}
+			if ticks++; d.Ledgers() != nil && ticks%ledgerEvery == 0 {
+				for _, l := range d.Ledgers().Status() {
+					fmt.Fprintf(out, "\r\033[K%s\n", l)
+				}
 			}
 			fmt.Fprintf(out, "\r\033[K%s", line)
 			window = 0

@@ -80,6 +80,11 @@ type Config struct {
 	// OnRelease, if set, sees every keyholder release with the releasing
 	// member's node's last committed height at the time.
 	OnRelease func(r decrypt.Release, committed int64)
+	// Ledgers runs the example token ledgers on the demo rollups (see
+	// Ledgers).
+	Ledgers bool
+	// ExtraRollups are registered by a new network besides DemoRollups.
+	ExtraRollups []ordering.Rollup
 }
 
 // KeyholderFault is how a devnet keyholder misbehaves.
@@ -136,6 +141,7 @@ type Devnet struct {
 	Shares []*threshold.SecretKeyShare
 
 	stopping atomic.Bool
+	ledgers  *Ledgers // set by Start when Config.Ledgers
 
 	// services[i] is validator i's decryption service; keyholders[i]
 	// runs member i+1's key release against validator i.
@@ -203,6 +209,11 @@ func Start(ctx context.Context, cfg Config) (*Devnet, error) {
 	if err := d.startAPI(); err != nil {
 		return nil, errors.Join(err, d.stopDecryption(), nw.Stop())
 	}
+	if cfg.Ledgers {
+		if err := d.startLedgers(ctx); err != nil {
+			return nil, errors.Join(err, d.stopAPI(), d.stopDecryption(), nw.Stop())
+		}
+	}
 	return d, nil
 }
 
@@ -250,7 +261,7 @@ func (d *Devnet) create(hosts []string) error {
 	}
 	gen := &ordering.Genesis{
 		Params:  ordering.DefaultParams(),
-		Rollups: DemoRollups,
+		Rollups: genesisRollups(cfg),
 		Eon:     ordering.GenesisEon{ID: 1, PublicKey: pkBytes},
 	}
 	khKeys := make([]ed25519.PrivateKey, n)
@@ -456,6 +467,7 @@ func (d *Devnet) Restart(ctx context.Context, i int) error {
 // Stop stops the API and every validator.
 func (d *Devnet) Stop() error {
 	d.stopping.Store(true)
+	d.stopLedgers()
 	apiErr := d.stopAPI()
 	return errors.Join(apiErr, d.stopDecryption(), d.Network.Stop())
 }
