@@ -19,6 +19,10 @@ var (
 	ErrAlreadySubmitted = errors.New("api: key shares already submitted")
 	// ErrNotYet: the height is too far beyond the node's last commit.
 	ErrNotYet = errors.New("api: block not committed here yet")
+	// ErrInvalidSignatures: partial batch signatures that are malformed,
+	// of another member, over a batch root that is not the node's, or
+	// that fail verification.
+	ErrInvalidSignatures = errors.New("api: invalid partial batch signatures")
 )
 
 // KeyShareSubmission is one committee member's key shares for the
@@ -32,4 +36,25 @@ type KeyShareSubmission struct {
 	Shares [][]byte
 	// Signature is the member's Ed25519 signature (decrypt.SharesMessage).
 	Signature []byte
+}
+
+// BatchSignatureSubmission is one committee member's partial signatures
+// on the batch roots of some firm heights, as SubmitBatchSignatures
+// carries them.
+type BatchSignatureSubmission struct {
+	Eon     uint64
+	Member  uint32
+	Entries []BatchSignatureEntry
+	// Signature is the member's Ed25519 signature
+	// (decrypt.BatchSignaturesMessage).
+	Signature []byte
+}
+
+// BatchSignatureEntry is one height's partial signature.
+type BatchSignatureEntry struct {
+	Height uint64
+	// Root is the batch root the member signed (32 bytes).
+	Root []byte
+	// Partial is a threshold.PartialSignature encoding.
+	Partial []byte
 }

@@ -23,12 +23,20 @@ const sharesDomain = "veil/keyshares/v1\x00"
 // is valid for exactly one block of one chain from one member; a replay
 // is a duplicate (ErrDuplicate) and nothing else.
 func SharesMessage(chainID string, eon uint64, height int64, member int, shares [][]byte) []byte {
+	return memberMessage(sharesDomain, chainID, eon, height, member, shares)
+}
+
+// memberMessage is what a member signs to submit items under domain:
+//
+//	domain ‖ u8 len(chainID) ‖ chainID ‖ u64 eon ‖ u64 height ‖
+//	u32 member ‖ SHA-256(items[0] ‖ items[1] ‖ …)
+func memberMessage(domain, chainID string, eon uint64, height int64, member int, items [][]byte) []byte {
 	h := sha256.New()
-	for _, s := range shares {
+	for _, s := range items {
 		h.Write(s)
 	}
-	b := make([]byte, 0, len(sharesDomain)+1+len(chainID)+8+8+4+sha256.Size)
-	b = append(b, sharesDomain...)
+	b := make([]byte, 0, len(domain)+1+len(chainID)+8+8+4+sha256.Size)
+	b = append(b, domain...)
 	b = append(b, byte(len(chainID)))
 	b = append(b, chainID...)
 	b = binary.BigEndian.AppendUint64(b, eon)

@@ -19,7 +19,10 @@ type Client struct {
 	chainID string
 }
 
-var _ Sink = (*Client)(nil)
+var (
+	_ Sink          = (*Client)(nil)
+	_ SignatureSink = (*Client)(nil)
+)
 
 // NewClient returns a client of the node at baseURL (for example
 // http://127.0.0.1:26670). httpClient may be nil for http.DefaultClient.
@@ -39,5 +42,20 @@ func (c *Client) SubmitKeyShares(ctx context.Context, r *Release) error {
 	_, err = c.c.SubmitKeyShares(ctx, connect.NewRequest(&veilv1.SubmitKeySharesRequest{
 		Eon: r.Eon, Height: uint64(r.Height), Member: uint32(r.Member), Shares: shares, Signature: sig,
 	}))
+	return err
+}
+
+// SubmitBatchSignatures implements SignatureSink.
+func (c *Client) SubmitBatchSignatures(ctx context.Context, s *RootSignatures) error {
+	entries, sig, err := SignRootSignatures(c.key, c.chainID, s)
+	if err != nil {
+		return err
+	}
+	req := &veilv1.SubmitBatchSignaturesRequest{Eon: s.Eon, Member: uint32(s.Member), Signature: sig,
+		Entries: make([]*veilv1.BatchSignatureShare, len(entries))}
+	for i, e := range entries {
+		req.Entries[i] = &veilv1.BatchSignatureShare{Height: e.Height, BatchRoot: e.Root, PartialSignature: e.Partial}
+	}
+	_, err = c.c.SubmitBatchSignatures(ctx, connect.NewRequest(req))
 	return err
 }

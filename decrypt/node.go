@@ -8,6 +8,8 @@ import (
 	"log/slog"
 	"sync"
 
+	"github.com/ethereum/go-ethereum/common"
+
 	"github.com/veilseq/veil/api"
 	"github.com/veilseq/veil/api/server"
 	"github.com/veilseq/veil/ordering"
@@ -79,6 +81,23 @@ func (f *AppFeed) Block(_ context.Context, height int64) (Block, error) {
 	return FromPending(height, txs), nil
 }
 
+// FirmRoot implements RootSource from the application's state: the batch
+// root consensus recorded for height.
+func (f *AppFeed) FirmRoot(height int64) (common.Hash, bool, error) {
+	return AppRoots{f.app}.FirmRoot(height)
+}
+
+// AppRoots is a RootSource over an application's committed state.
+type AppRoots struct{ App *ordering.App }
+
+var _ RootSource = AppRoots{}
+
+// FirmRoot implements RootSource.
+func (r AppRoots) FirmRoot(height int64) (common.Hash, bool, error) {
+	root, _, ok, err := r.App.FirmRoot(height)
+	return root, ok, err
+}
+
 // WaitCommit implements Feed.
 func (f *AppFeed) WaitCommit(ctx context.Context, after int64) error {
 	for {
@@ -107,8 +126,17 @@ func (f *AppFeed) WaitCommit(ctx context.Context, after int64) error {
 // ServiceConfig configures a Service.
 type ServiceConfig struct {
 	// Pool tunes the share pool; Eons and Committed are set from the app.
-	Pool   PoolConfig
-	Logger *slog.Logger
+	Pool PoolConfig
+	// Feed, if set, is the node's rollup feed: the service then collects
+	// the keyholders' partial signatures on firm batch roots
+	// (SubmitBatchSignatures), checks them against the roots consensus
+	// recorded, stores each aggregate in the feed, and makes the feed's
+	// firm level wait for them (feed.RequireSignatures).
+	Feed *feed.Feed
+	// Signatures tunes the signature pool; ChainID, Eons, Roots and
+	// Store are set from the app and Feed.
+	Signatures SignaturePoolConfig
+	Logger     *slog.Logger
 }
 
 // Service is a node's decryption: a share pool fed with the node's
@@ -117,6 +145,9 @@ type ServiceConfig struct {
 type Service struct {
 	app  *ordering.App
 	Pool *Pool
+	// Sigs collects partial batch signatures; nil without
+	// ServiceConfig.Feed.
+	Sigs *SignaturePool
 	log  *slog.Logger
 
 	done chan struct{}
@@ -142,6 +173,18 @@ func NewService(app *ordering.App, cfg ServiceConfig) (*Service, error) {
 		return nil, err
 	}
 	s := &Service{app: app, Pool: pool, log: cfg.Logger, done: make(chan struct{})}
+	if cfg.Feed != nil {
+		sc := cfg.Signatures
+		sc.ChainID, sc.Eons, sc.Roots, sc.Store = app.ChainID(), pc.Eons, AppRoots{app}, cfg.Feed
+		if sc.Logger == nil {
+			sc.Logger = cfg.Logger
+		}
+		if s.Sigs, err = NewSignaturePool(sc); err != nil {
+			return nil, err
+		}
+		cfg.Feed.RequireSignatures()
+		s.Sigs.Advance()
+	}
 	sub := app.Subscribe(256)
 	s.loadPending()
 	app.SetKeySource(pool)
@@ -186,6 +229,9 @@ func (s *Service) follow(sub *ordering.Subscription) {
 				continue
 			}
 			s.Pool.AddBlock(FromCommitted(b))
+			if s.Sigs != nil {
+				s.Sigs.Advance()
+			}
 		}
 	}
 }
@@ -204,23 +250,13 @@ func (s *Service) Close() {
 // submission against the member's registered keyholder key, decodes the
 // shares and hands them to the pool.
 func (s *Service) SubmitKeyShares(_ context.Context, sub api.KeyShareSubmission) error {
-	keys, err := s.app.Keyholders(sub.Eon)
-	if errors.Is(err, ordering.ErrNotFound) {
-		return fmt.Errorf("%w: eon %d has no registered keyholders", api.ErrPermissionDenied, sub.Eon)
-	}
-	if err != nil {
-		return err
-	}
-	if sub.Member < 1 || int(sub.Member) > len(keys) {
-		return fmt.Errorf("%w: member %d is not in eon %d's committee of %d", api.ErrPermissionDenied, sub.Member, sub.Eon, len(keys))
-	}
 	if sub.Height == 0 || sub.Height > 1<<62 {
 		return fmt.Errorf("%w: height %d", api.ErrInvalidShares, sub.Height)
 	}
 	height := int64(sub.Height)
-	msg := SharesMessage(s.app.ChainID(), sub.Eon, height, int(sub.Member), sub.Shares)
-	if len(sub.Signature) != ed25519.SignatureSize || !ed25519.Verify(keys[sub.Member-1], msg, sub.Signature) {
-		return fmt.Errorf("%w: the signature does not verify under member %d's keyholder key", api.ErrUnauthenticated, sub.Member)
+	msg := func() []byte { return SharesMessage(s.app.ChainID(), sub.Eon, height, int(sub.Member), sub.Shares) }
+	if err := s.authenticate(sub.Eon, sub.Member, msg, sub.Signature); err != nil {
+		return err
 	}
 	shares, err := DecodeShares(int(sub.Member), sub.Shares)
 	if err != nil {
@@ -241,6 +277,58 @@ func (s *Service) SubmitKeyShares(_ context.Context, sub api.KeyShareSubmission)
 	default: // ErrShareCount, ErrInvalidShares
 		return fmt.Errorf("%w: %v", api.ErrInvalidShares, err)
 	}
+}
+
+// authenticate checks that member is in eon's committee and that sig is
+// its registered keyholder key's signature over msg(): the one check every
+// KeyholderService submission passes before its content is looked at.
+func (s *Service) authenticate(eon uint64, member uint32, msg func() []byte, sig []byte) error {
+	keys, err := s.app.Keyholders(eon)
+	if errors.Is(err, ordering.ErrNotFound) {
+		return fmt.Errorf("%w: eon %d has no registered keyholders", api.ErrPermissionDenied, eon)
+	}
+	if err != nil {
+		return err
+	}
+	if member < 1 || int(member) > len(keys) {
+		return fmt.Errorf("%w: member %d is not in eon %d's committee of %d", api.ErrPermissionDenied, member, eon, len(keys))
+	}
+	if len(sig) != ed25519.SignatureSize || !ed25519.Verify(keys[member-1], msg(), sig) {
+		return fmt.Errorf("%w: the signature does not verify under member %d's keyholder key", api.ErrUnauthenticated, member)
+	}
+	return nil
+}
+
+// SubmitBatchSignatures implements server.KeyholderBackend: it
+// authenticates the submission like SubmitKeyShares, decodes the entries
+// and hands them to the signature pool. Entries the pool takes stay
+// taken when others fail.
+func (s *Service) SubmitBatchSignatures(_ context.Context, sub api.BatchSignatureSubmission) error {
+	if s.Sigs == nil {
+		return fmt.Errorf("%w: this node does not collect batch signatures", api.ErrNotFound)
+	}
+	msg := func() []byte { return BatchSignaturesMessage(s.app.ChainID(), sub.Eon, int(sub.Member), sub.Entries) }
+	if err := s.authenticate(sub.Eon, sub.Member, msg, sub.Signature); err != nil {
+		return err
+	}
+	entries, err := DecodeRootSignatures(int(sub.Member), sub.Entries)
+	if err != nil {
+		return fmt.Errorf("%w: %v", api.ErrInvalidSignatures, err)
+	}
+	err = firstSigError(s.Sigs.Add(sub.Eon, int(sub.Member), entries))
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, ErrSigDuplicate):
+		return fmt.Errorf("%w: %v", api.ErrAlreadySubmitted, err)
+	case errors.Is(err, ErrSigTooFar):
+		return fmt.Errorf("%w: %v", api.ErrNotYet, err)
+	case errors.Is(err, ErrNotMember), errors.Is(err, ErrUnknownEon):
+		return fmt.Errorf("%w: %v", api.ErrPermissionDenied, err)
+	case errors.Is(err, ErrRootMismatch), errors.Is(err, ErrBadPartialSig), errors.Is(err, ErrMalformedSignatures):
+		return fmt.Errorf("%w: %v", api.ErrInvalidSignatures, err)
+	}
+	return err
 }
 
 // FeedSource gives a rollup feed the pool's soft decryptions.

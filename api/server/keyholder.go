@@ -15,10 +15,12 @@ import (
 // node's decryption service implements it and does all the checking:
 // member signature, membership, share validity. Return (wrapped)
 // api.ErrUnauthenticated, api.ErrPermissionDenied, api.ErrInvalidShares,
-// api.ErrAlreadySubmitted, api.ErrNotYet or api.ErrNotFound; other errors
-// are internal.
+// api.ErrAlreadySubmitted, api.ErrNotYet or api.ErrNotFound (and
+// api.ErrInvalidSignatures for batch signatures); other errors are
+// internal.
 type KeyholderBackend interface {
 	SubmitKeyShares(ctx context.Context, s api.KeyShareSubmission) error
+	SubmitBatchSignatures(ctx context.Context, s api.BatchSignatureSubmission) error
 }
 
 // keyholderMaxBytes bounds one SubmitKeyShares request: the shares of a
@@ -29,6 +31,10 @@ const keyholderMaxBytes = 8 << 20
 // maxSharesPerRequest bounds the shares in one request before any is
 // parsed.
 const maxSharesPerRequest = 100_000
+
+// maxBatchSignaturesPerRequest bounds the entries of one
+// SubmitBatchSignatures request before any is parsed.
+const maxBatchSignaturesPerRequest = 1024
 
 type keyholderService struct{ s *Server }
 
@@ -56,3 +62,25 @@ func (k *keyholderService) SubmitKeyShares(ctx context.Context, req *connect.Req
 }
 
 var errSignatureMissing = errors.New("signature is required: sign the submission with the member's registered keyholder key")
+
+func (k *keyholderService) SubmitBatchSignatures(ctx context.Context, req *connect.Request[veilv1.SubmitBatchSignaturesRequest]) (*connect.Response[veilv1.SubmitBatchSignaturesResponse], error) {
+	m := req.Msg
+	if len(m.GetSignature()) == 0 {
+		return nil, connect.NewError(connect.CodeUnauthenticated, errSignatureMissing)
+	}
+	if m.GetMember() == 0 || len(m.GetEntries()) == 0 {
+		return nil, badRequest("member and entries are required")
+	}
+	if len(m.GetEntries()) > maxBatchSignaturesPerRequest {
+		return nil, badRequest("%d entries, at most %d in one request", len(m.GetEntries()), maxBatchSignaturesPerRequest)
+	}
+	sub := api.BatchSignatureSubmission{Eon: m.GetEon(), Member: m.GetMember(), Signature: m.GetSignature(),
+		Entries: make([]api.BatchSignatureEntry, len(m.GetEntries()))}
+	for i, e := range m.GetEntries() {
+		sub.Entries[i] = api.BatchSignatureEntry{Height: e.GetHeight(), Root: e.GetBatchRoot(), Partial: e.GetPartialSignature()}
+	}
+	if err := k.s.cfg.Keyholder.SubmitBatchSignatures(ctx, sub); err != nil {
+		return nil, k.s.toConnect("SubmitBatchSignatures", err)
+	}
+	return connect.NewResponse(&veilv1.SubmitBatchSignaturesResponse{}), nil
+}

@@ -4,14 +4,20 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"path/filepath"
+	"sync"
+	"time"
+
+	"github.com/ethereum/go-ethereum/common"
 
 	"github.com/veilseq/veil/decrypt"
 	"github.com/veilseq/veil/threshold"
 )
 
-// runningKeyholder is one member's key release loop.
+// runningKeyholder is one member's key release and batch signing loops.
 type runningKeyholder struct {
 	kh     *decrypt.Keyholder
+	signer *decrypt.Signer
 	feed   *decrypt.AppFeed
 	cancel context.CancelFunc
 	done   chan struct{}
@@ -43,7 +49,9 @@ func (d *Devnet) stopDecryption() error {
 // startNodeDecryption starts validator i's decryption service and, unless
 // it is offline, member i+1's keyholder.
 func (d *Devnet) startNodeDecryption(i int) error {
-	svc, err := decrypt.NewService(d.Network.Nodes[i].App(), decrypt.ServiceConfig{Logger: d.cfg.Logger.With("node", i)})
+	svc, err := decrypt.NewService(d.Network.Nodes[i].App(), decrypt.ServiceConfig{
+		Feed: d.Network.Nodes[i].Feed(), Logger: d.cfg.Logger.With("node", i),
+	})
 	if err != nil {
 		return err
 	}
@@ -69,8 +77,9 @@ func (d *Devnet) stopNodeDecryption(i int) {
 }
 
 // StartKeyholder starts member's keyholder (1-based), following its own
-// validator and submitting to every validator's pool. It resumes after
-// the last height it released.
+// validator and submitting to every validator's pools: key shares after
+// commit, and partial signatures on the batch roots its validator has
+// firm. It resumes after the last height it released and signed.
 func (d *Devnet) StartKeyholder(member int) error {
 	i := member - 1
 	if i < 0 || i >= len(d.Shares) {
@@ -78,8 +87,10 @@ func (d *Devnet) StartKeyholder(member int) error {
 	}
 	d.StopKeyholder(member)
 	sinks := make([]decrypt.Sink, len(d.Network.Nodes))
+	sigSinks := make([]decrypt.SignatureSink, len(d.Network.Nodes))
 	for j := range sinks {
-		sinks[j] = &poolSink{d: d, node: j, garbage: d.cfg.Keyholders[member] == KeyholderGarbage, share: d.Shares[i]}
+		ps := &poolSink{d: d, node: j, garbage: d.cfg.Keyholders[member] == KeyholderGarbage, share: d.Shares[i]}
+		sinks[j], sigSinks[j] = ps, ps
 	}
 	feed := decrypt.NewAppFeed(d.Network.Nodes[i].App())
 	var onRelease func(decrypt.Release, int64)
@@ -98,13 +109,36 @@ func (d *Devnet) StartKeyholder(member int) error {
 		feed.Close()
 		return err
 	}
+	signer, err := decrypt.NewSigner(decrypt.SignerConfig{
+		Share:     d.Shares[i],
+		ChainID:   d.Network.Nodes[i].App().ChainID(),
+		Roots:     feed,
+		Feed:      feed,
+		Sinks:     sigSinks,
+		StateFile: SignedPath(d.homes()[i]),
+		Retry:     100 * time.Millisecond,
+		Logger:    d.cfg.Logger.With("signer", member),
+	})
+	if err != nil {
+		feed.Close()
+		return err
+	}
 	ctx, cancel := context.WithCancel(context.Background())
-	rk := &runningKeyholder{kh: kh, feed: feed, cancel: cancel, done: make(chan struct{})}
-	go func() {
-		defer close(rk.done)
+	rk := &runningKeyholder{kh: kh, signer: signer, feed: feed, cancel: cancel, done: make(chan struct{})}
+	var wg sync.WaitGroup
+	wg.Go(func() {
 		if err := kh.Run(ctx); err != nil && !errors.Is(err, context.Canceled) {
 			d.cfg.Logger.Warn("keyholder stopped", "member", member, "err", err)
 		}
+	})
+	wg.Go(func() {
+		if err := signer.Run(ctx); err != nil && !errors.Is(err, context.Canceled) {
+			d.cfg.Logger.Warn("batch signer stopped", "member", member, "err", err)
+		}
+	})
+	go func() {
+		wg.Wait()
+		close(rk.done)
 	}()
 	d.dmu.Lock()
 	d.keyholders[i] = rk
@@ -172,6 +206,46 @@ func (s *poolSink) SubmitKeyShares(ctx context.Context, r *decrypt.Release) erro
 		r = &bad
 	}
 	return decrypt.PoolSink{Pool: p}.SubmitKeyShares(ctx, r)
+}
+
+// SignedPath is where a home's keyholder records the last height whose
+// batch root signature every validator has taken.
+func SignedPath(home string) string { return filepath.Join(home, "keyholder", "signed") }
+
+// Signatures returns validator i's batch signature pool.
+func (d *Devnet) Signatures(i int) *decrypt.SignaturePool {
+	d.dmu.Lock()
+	defer d.dmu.Unlock()
+	if d.services[i] == nil {
+		return nil
+	}
+	return d.services[i].Sigs
+}
+
+// SubmitBatchSignatures submits to validator i's signature pool; a
+// garbage keyholder's partials are well-formed, carry its index, and
+// sign another root, so they fail verification.
+func (s *poolSink) SubmitBatchSignatures(ctx context.Context, rs *decrypt.RootSignatures) error {
+	p := s.d.Signatures(s.node)
+	if p == nil {
+		return errNodeDown
+	}
+	if s.garbage {
+		heights := make([]int64, len(rs.Entries))
+		wrong := make([]common.Hash, len(rs.Entries))
+		for j, e := range rs.Entries {
+			heights[j], wrong[j] = e.Height, common.Hash{0xba, 0xd}
+		}
+		bad, err := decrypt.SignRoots(s.share, s.d.Network.Nodes[s.node].App().ChainID(), heights, wrong)
+		if err != nil {
+			return err
+		}
+		for j := range bad.Entries {
+			bad.Entries[j].Root = rs.Entries[j].Root
+		}
+		rs = bad
+	}
+	return decrypt.SignaturePoolSink{Pool: p}.SubmitBatchSignatures(ctx, rs)
 }
 
 // KeyholderReleased returns the last height member's keyholder (1-based)

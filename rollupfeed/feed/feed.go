@@ -191,6 +191,8 @@ const (
 	tagFirm    = 'f' // u64 height → firm record
 	tagBundle  = 'i' // [32] tx hash → u64 height
 	tagMeta    = 'm' // → u64 committed ‖ u64 firm tip
+	tagSig     = 's' // u64 height → signed root record (signature.go)
+	tagSigned  = 'n' // → u64 signed tip
 )
 
 func keyHeight(tag byte, h int64) []byte {
@@ -208,6 +210,8 @@ type Feed struct {
 	firmTip   int64 // every height up to it has its firm record
 	provenTip int64 // ≤ firmTip: and its recording block's successor committed
 	softTip   int64
+	signedTip int64                       // every height up to it has the committee's signature
+	needSig   bool                        // firm deliveries wait for the signature
 	soft      map[int64]*rollupfeed.Block // heights above the firm tip
 	cache     map[int64]*rollupfeed.Block // firm blocks
 	notify    chan struct{}               // closed when a tip moves
@@ -241,6 +245,9 @@ func New(cfg Config) (*Feed, error) {
 	}
 	f.softTip = f.firmTip
 	if f.provenTip, err = f.loadProvenTip(); err != nil {
+		return nil, err
+	}
+	if f.signedTip, err = f.loadSignedTip(); err != nil {
 		return nil, err
 	}
 	if cfg.Soft != nil {
@@ -389,6 +396,9 @@ func (f *Feed) tipLocked(level Level) int64 {
 	if level == Soft {
 		return f.softTip
 	}
+	if f.needSig {
+		return min(f.signedTip, f.provenTip)
+	}
 	return f.provenTip
 }
 
@@ -427,6 +437,13 @@ func (f *Feed) Block(level Level, height int64) (*rollupfeed.Block, error) {
 		f.mu.Unlock()
 		return b, nil
 	}
+	f.mu.Unlock()
+	return f.firmBlock(height)
+}
+
+// firmBlock builds (or finds in the cache) the block of a firm height.
+func (f *Feed) firmBlock(height int64) (*rollupfeed.Block, error) {
+	f.mu.Lock()
 	if b := f.cache[height]; b != nil {
 		f.mu.Unlock()
 		return b, nil

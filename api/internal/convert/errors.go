@@ -57,6 +57,7 @@ var rules = []rule{
 	{api.ErrUnauthenticated, connect.CodeUnauthenticated, "UNAUTHENTICATED"},
 	{api.ErrPermissionDenied, connect.CodePermissionDenied, "NOT_A_MEMBER"},
 	{api.ErrInvalidShares, connect.CodeInvalidArgument, "INVALID_SHARES"},
+	{api.ErrInvalidSignatures, connect.CodeInvalidArgument, "INVALID_BATCH_SIGNATURES"},
 	{api.ErrAlreadySubmitted, connect.CodeAlreadyExists, "ALREADY_SUBMITTED"},
 	{api.ErrNotYet, connect.CodeFailedPrecondition, "NOT_COMMITTED_YET"},
 }

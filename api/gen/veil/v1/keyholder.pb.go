@@ -143,6 +143,180 @@ func (*SubmitKeySharesResponse) Descriptor() ([]byte, []int) {
 	return file_veil_v1_keyholder_proto_rawDescGZIP(), []int{1}
 }
 
+// SubmitBatchSignaturesRequest is one member's partial signatures on the
+// batch roots of some firm heights of one eon.
+type SubmitBatchSignaturesRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	Eon   uint64                 `protobuf:"varint,1,opt,name=eon,proto3" json:"eon,omitempty"`
+	// member is the 1-based member index in the eon's committee.
+	Member uint32 `protobuf:"varint,2,opt,name=member,proto3" json:"member,omitempty"`
+	// entries are in strictly increasing height order.
+	Entries []*BatchSignatureShare `protobuf:"bytes,3,rep,name=entries,proto3" json:"entries,omitempty"`
+	// signature is 64 bytes of Ed25519 signature (see SubmitBatchSignatures).
+	Signature     []byte `protobuf:"bytes,4,opt,name=signature,proto3" json:"signature,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *SubmitBatchSignaturesRequest) Reset() {
+	*x = SubmitBatchSignaturesRequest{}
+	mi := &file_veil_v1_keyholder_proto_msgTypes[2]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *SubmitBatchSignaturesRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*SubmitBatchSignaturesRequest) ProtoMessage() {}
+
+func (x *SubmitBatchSignaturesRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_veil_v1_keyholder_proto_msgTypes[2]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use SubmitBatchSignaturesRequest.ProtoReflect.Descriptor instead.
+func (*SubmitBatchSignaturesRequest) Descriptor() ([]byte, []int) {
+	return file_veil_v1_keyholder_proto_rawDescGZIP(), []int{2}
+}
+
+func (x *SubmitBatchSignaturesRequest) GetEon() uint64 {
+	if x != nil {
+		return x.Eon
+	}
+	return 0
+}
+
+func (x *SubmitBatchSignaturesRequest) GetMember() uint32 {
+	if x != nil {
+		return x.Member
+	}
+	return 0
+}
+
+func (x *SubmitBatchSignaturesRequest) GetEntries() []*BatchSignatureShare {
+	if x != nil {
+		return x.Entries
+	}
+	return nil
+}
+
+func (x *SubmitBatchSignaturesRequest) GetSignature() []byte {
+	if x != nil {
+		return x.Signature
+	}
+	return nil
+}
+
+// BatchSignatureShare is one member's partial signature on one height's
+// batch root.
+type BatchSignatureShare struct {
+	state  protoimpl.MessageState `protogen:"open.v1"`
+	Height uint64                 `protobuf:"varint,1,opt,name=height,proto3" json:"height,omitempty"`
+	// 32-byte batch root the member's node has for the height.
+	BatchRoot []byte `protobuf:"bytes,2,opt,name=batch_root,json=batchRoot,proto3" json:"batch_root,omitempty"`
+	// threshold.PartialSignature encoding (51 bytes).
+	PartialSignature []byte `protobuf:"bytes,3,opt,name=partial_signature,json=partialSignature,proto3" json:"partial_signature,omitempty"`
+	unknownFields    protoimpl.UnknownFields
+	sizeCache        protoimpl.SizeCache
+}
+
+func (x *BatchSignatureShare) Reset() {
+	*x = BatchSignatureShare{}
+	mi := &file_veil_v1_keyholder_proto_msgTypes[3]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *BatchSignatureShare) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*BatchSignatureShare) ProtoMessage() {}
+
+func (x *BatchSignatureShare) ProtoReflect() protoreflect.Message {
+	mi := &file_veil_v1_keyholder_proto_msgTypes[3]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use BatchSignatureShare.ProtoReflect.Descriptor instead.
+func (*BatchSignatureShare) Descriptor() ([]byte, []int) {
+	return file_veil_v1_keyholder_proto_rawDescGZIP(), []int{3}
+}
+
+func (x *BatchSignatureShare) GetHeight() uint64 {
+	if x != nil {
+		return x.Height
+	}
+	return 0
+}
+
+func (x *BatchSignatureShare) GetBatchRoot() []byte {
+	if x != nil {
+		return x.BatchRoot
+	}
+	return nil
+}
+
+func (x *BatchSignatureShare) GetPartialSignature() []byte {
+	if x != nil {
+		return x.PartialSignature
+	}
+	return nil
+}
+
+// SubmitBatchSignaturesResponse acknowledges a submission.
+type SubmitBatchSignaturesResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *SubmitBatchSignaturesResponse) Reset() {
+	*x = SubmitBatchSignaturesResponse{}
+	mi := &file_veil_v1_keyholder_proto_msgTypes[4]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *SubmitBatchSignaturesResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*SubmitBatchSignaturesResponse) ProtoMessage() {}
+
+func (x *SubmitBatchSignaturesResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_veil_v1_keyholder_proto_msgTypes[4]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use SubmitBatchSignaturesResponse.ProtoReflect.Descriptor instead.
+func (*SubmitBatchSignaturesResponse) Descriptor() ([]byte, []int) {
+	return file_veil_v1_keyholder_proto_rawDescGZIP(), []int{4}
+}
+
 var File_veil_v1_keyholder_proto protoreflect.FileDescriptor
 
 const file_veil_v1_keyholder_proto_rawDesc = "" +
@@ -154,9 +328,21 @@ const file_veil_v1_keyholder_proto_rawDesc = "" +
 	"\x06member\x18\x03 \x01(\rR\x06member\x12\x16\n" +
 	"\x06shares\x18\x04 \x03(\fR\x06shares\x12\x1c\n" +
 	"\tsignature\x18\x05 \x01(\fR\tsignature\"\x19\n" +
-	"\x17SubmitKeySharesResponse2j\n" +
+	"\x17SubmitKeySharesResponse\"\x9e\x01\n" +
+	"\x1cSubmitBatchSignaturesRequest\x12\x10\n" +
+	"\x03eon\x18\x01 \x01(\x04R\x03eon\x12\x16\n" +
+	"\x06member\x18\x02 \x01(\rR\x06member\x126\n" +
+	"\aentries\x18\x03 \x03(\v2\x1c.veil.v1.BatchSignatureShareR\aentries\x12\x1c\n" +
+	"\tsignature\x18\x04 \x01(\fR\tsignature\"y\n" +
+	"\x13BatchSignatureShare\x12\x16\n" +
+	"\x06height\x18\x01 \x01(\x04R\x06height\x12\x1d\n" +
+	"\n" +
+	"batch_root\x18\x02 \x01(\fR\tbatchRoot\x12+\n" +
+	"\x11partial_signature\x18\x03 \x01(\fR\x10partialSignature\"\x1f\n" +
+	"\x1dSubmitBatchSignaturesResponse2\xd4\x01\n" +
 	"\x10KeyholderService\x12V\n" +
-	"\x0fSubmitKeyShares\x12\x1f.veil.v1.SubmitKeySharesRequest\x1a .veil.v1.SubmitKeySharesResponse\"\x00B\x8a\x01\n" +
+	"\x0fSubmitKeyShares\x12\x1f.veil.v1.SubmitKeySharesRequest\x1a .veil.v1.SubmitKeySharesResponse\"\x00\x12h\n" +
+	"\x15SubmitBatchSignatures\x12%.veil.v1.SubmitBatchSignaturesRequest\x1a&.veil.v1.SubmitBatchSignaturesResponse\"\x00B\x8a\x01\n" +
 	"\vcom.veil.v1B\x0eKeyholderProtoP\x01Z.github.com/veilseq/veil/api/gen/veil/v1;veilv1\xa2\x02\x03VXX\xaa\x02\aVeil.V1\xca\x02\aVeil\\V1\xe2\x02\x13Veil\\V1\\GPBMetadata\xea\x02\bVeil::V1b\x06proto3"
 
 var (
@@ -171,19 +357,25 @@ func file_veil_v1_keyholder_proto_rawDescGZIP() []byte {
 	return file_veil_v1_keyholder_proto_rawDescData
 }
 
-var file_veil_v1_keyholder_proto_msgTypes = make([]protoimpl.MessageInfo, 2)
+var file_veil_v1_keyholder_proto_msgTypes = make([]protoimpl.MessageInfo, 5)
 var file_veil_v1_keyholder_proto_goTypes = []any{
-	(*SubmitKeySharesRequest)(nil),  // 0: veil.v1.SubmitKeySharesRequest
-	(*SubmitKeySharesResponse)(nil), // 1: veil.v1.SubmitKeySharesResponse
+	(*SubmitKeySharesRequest)(nil),        // 0: veil.v1.SubmitKeySharesRequest
+	(*SubmitKeySharesResponse)(nil),       // 1: veil.v1.SubmitKeySharesResponse
+	(*SubmitBatchSignaturesRequest)(nil),  // 2: veil.v1.SubmitBatchSignaturesRequest
+	(*BatchSignatureShare)(nil),           // 3: veil.v1.BatchSignatureShare
+	(*SubmitBatchSignaturesResponse)(nil), // 4: veil.v1.SubmitBatchSignaturesResponse
 }
 var file_veil_v1_keyholder_proto_depIdxs = []int32{
-	0, // 0: veil.v1.KeyholderService.SubmitKeyShares:input_type -> veil.v1.SubmitKeySharesRequest
-	1, // 1: veil.v1.KeyholderService.SubmitKeyShares:output_type -> veil.v1.SubmitKeySharesResponse
-	1, // [1:2] is the sub-list for method output_type
-	0, // [0:1] is the sub-list for method input_type
-	0, // [0:0] is the sub-list for extension type_name
-	0, // [0:0] is the sub-list for extension extendee
-	0, // [0:0] is the sub-list for field type_name
+	3, // 0: veil.v1.SubmitBatchSignaturesRequest.entries:type_name -> veil.v1.BatchSignatureShare
+	0, // 1: veil.v1.KeyholderService.SubmitKeyShares:input_type -> veil.v1.SubmitKeySharesRequest
+	2, // 2: veil.v1.KeyholderService.SubmitBatchSignatures:input_type -> veil.v1.SubmitBatchSignaturesRequest
+	1, // 3: veil.v1.KeyholderService.SubmitKeyShares:output_type -> veil.v1.SubmitKeySharesResponse
+	4, // 4: veil.v1.KeyholderService.SubmitBatchSignatures:output_type -> veil.v1.SubmitBatchSignaturesResponse
+	3, // [3:5] is the sub-list for method output_type
+	1, // [1:3] is the sub-list for method input_type
+	1, // [1:1] is the sub-list for extension type_name
+	1, // [1:1] is the sub-list for extension extendee
+	0, // [0:1] is the sub-list for field type_name
 }
 
 func init() { file_veil_v1_keyholder_proto_init() }
@@ -197,7 +389,7 @@ func file_veil_v1_keyholder_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_veil_v1_keyholder_proto_rawDesc), len(file_veil_v1_keyholder_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   2,
+			NumMessages:   5,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

@@ -40,6 +40,9 @@ const (
 	// KeyholderServiceSubmitKeySharesProcedure is the fully-qualified name of the KeyholderService's
 	// SubmitKeyShares RPC.
 	KeyholderServiceSubmitKeySharesProcedure = "/veil.v1.KeyholderService/SubmitKeyShares"
+	// KeyholderServiceSubmitBatchSignaturesProcedure is the fully-qualified name of the
+	// KeyholderService's SubmitBatchSignatures RPC.
+	KeyholderServiceSubmitBatchSignaturesProcedure = "/veil.v1.KeyholderService/SubmitBatchSignatures"
 )
 
 // KeyholderServiceClient is a client for the veil.v1.KeyholderService service.
@@ -59,6 +62,32 @@ type KeyholderServiceClient interface {
 	// submission; NOT_FOUND for a height without envelopes of the eon;
 	// FAILED_PRECONDITION for a height too far beyond the node's last commit.
 	SubmitKeyShares(context.Context, *connect.Request[v1.SubmitKeySharesRequest]) (*connect.Response[v1.SubmitKeySharesResponse], error)
+	// SubmitBatchSignatures delivers one member's partial BLS signatures,
+	// with its eon key share, on the batch roots of firm heights:
+	// threshold.SignPartial over rollupfeed.BatchMessage(chain id, height,
+	// batch_root). The node checks each against the eon key and its own
+	// batch root of the height, keeps the first t valid ones per height
+	// and aggregates them into the committee's signature, which the rollup
+	// feed serves. The signature is the member's Ed25519 signature, by the
+	// key registered for the eon, over
+	//
+	//	"veil/batchsigs/v1\x00" ‖ u8 len(chain id) ‖ chain id ‖ u64 eon ‖
+	//	u64 first height ‖ u32 member ‖ SHA-256(entry[0] ‖ entry[1] ‖ …)
+	//
+	// where entry[i] is u64 height ‖ batch_root (32) ‖ u16
+	// len(partial_signature) ‖ partial_signature (integers big-endian).
+	//
+	// A height the node has not seen firm yet, but within a window of its
+	// firm tip, is held and checked once it is firm. Errors:
+	// UNAUTHENTICATED and PERMISSION_DENIED as for SubmitKeyShares;
+	// INVALID_ARGUMENT for malformed entries, heights not strictly
+	// increasing, a partial signature of another member, a batch root that
+	// is not the node's, or a partial signature that does not verify
+	// (recorded as misbehaviour; the other entries are still taken);
+	// FAILED_PRECONDITION for a height too far beyond the node's firm tip
+	// (retry later; entries below it were taken); ALREADY_EXISTS when every
+	// entry was submitted before.
+	SubmitBatchSignatures(context.Context, *connect.Request[v1.SubmitBatchSignaturesRequest]) (*connect.Response[v1.SubmitBatchSignaturesResponse], error)
 }
 
 // NewKeyholderServiceClient constructs a client for the veil.v1.KeyholderService service. By
@@ -78,17 +107,29 @@ func NewKeyholderServiceClient(httpClient connect.HTTPClient, baseURL string, op
 			connect.WithSchema(keyholderServiceMethods.ByName("SubmitKeyShares")),
 			connect.WithClientOptions(opts...),
 		),
+		submitBatchSignatures: connect.NewClient[v1.SubmitBatchSignaturesRequest, v1.SubmitBatchSignaturesResponse](
+			httpClient,
+			baseURL+KeyholderServiceSubmitBatchSignaturesProcedure,
+			connect.WithSchema(keyholderServiceMethods.ByName("SubmitBatchSignatures")),
+			connect.WithClientOptions(opts...),
+		),
 	}
 }
 
 // keyholderServiceClient implements KeyholderServiceClient.
 type keyholderServiceClient struct {
-	submitKeyShares *connect.Client[v1.SubmitKeySharesRequest, v1.SubmitKeySharesResponse]
+	submitKeyShares       *connect.Client[v1.SubmitKeySharesRequest, v1.SubmitKeySharesResponse]
+	submitBatchSignatures *connect.Client[v1.SubmitBatchSignaturesRequest, v1.SubmitBatchSignaturesResponse]
 }
 
 // SubmitKeyShares calls veil.v1.KeyholderService.SubmitKeyShares.
 func (c *keyholderServiceClient) SubmitKeyShares(ctx context.Context, req *connect.Request[v1.SubmitKeySharesRequest]) (*connect.Response[v1.SubmitKeySharesResponse], error) {
 	return c.submitKeyShares.CallUnary(ctx, req)
+}
+
+// SubmitBatchSignatures calls veil.v1.KeyholderService.SubmitBatchSignatures.
+func (c *keyholderServiceClient) SubmitBatchSignatures(ctx context.Context, req *connect.Request[v1.SubmitBatchSignaturesRequest]) (*connect.Response[v1.SubmitBatchSignaturesResponse], error) {
+	return c.submitBatchSignatures.CallUnary(ctx, req)
 }
 
 // KeyholderServiceHandler is an implementation of the veil.v1.KeyholderService service.
@@ -108,6 +149,32 @@ type KeyholderServiceHandler interface {
 	// submission; NOT_FOUND for a height without envelopes of the eon;
 	// FAILED_PRECONDITION for a height too far beyond the node's last commit.
 	SubmitKeyShares(context.Context, *connect.Request[v1.SubmitKeySharesRequest]) (*connect.Response[v1.SubmitKeySharesResponse], error)
+	// SubmitBatchSignatures delivers one member's partial BLS signatures,
+	// with its eon key share, on the batch roots of firm heights:
+	// threshold.SignPartial over rollupfeed.BatchMessage(chain id, height,
+	// batch_root). The node checks each against the eon key and its own
+	// batch root of the height, keeps the first t valid ones per height
+	// and aggregates them into the committee's signature, which the rollup
+	// feed serves. The signature is the member's Ed25519 signature, by the
+	// key registered for the eon, over
+	//
+	//	"veil/batchsigs/v1\x00" ‖ u8 len(chain id) ‖ chain id ‖ u64 eon ‖
+	//	u64 first height ‖ u32 member ‖ SHA-256(entry[0] ‖ entry[1] ‖ …)
+	//
+	// where entry[i] is u64 height ‖ batch_root (32) ‖ u16
+	// len(partial_signature) ‖ partial_signature (integers big-endian).
+	//
+	// A height the node has not seen firm yet, but within a window of its
+	// firm tip, is held and checked once it is firm. Errors:
+	// UNAUTHENTICATED and PERMISSION_DENIED as for SubmitKeyShares;
+	// INVALID_ARGUMENT for malformed entries, heights not strictly
+	// increasing, a partial signature of another member, a batch root that
+	// is not the node's, or a partial signature that does not verify
+	// (recorded as misbehaviour; the other entries are still taken);
+	// FAILED_PRECONDITION for a height too far beyond the node's firm tip
+	// (retry later; entries below it were taken); ALREADY_EXISTS when every
+	// entry was submitted before.
+	SubmitBatchSignatures(context.Context, *connect.Request[v1.SubmitBatchSignaturesRequest]) (*connect.Response[v1.SubmitBatchSignaturesResponse], error)
 }
 
 // NewKeyholderServiceHandler builds an HTTP handler from the service implementation. It returns the
@@ -123,10 +190,18 @@ func NewKeyholderServiceHandler(svc KeyholderServiceHandler, opts ...connect.Han
 		connect.WithSchema(keyholderServiceMethods.ByName("SubmitKeyShares")),
 		connect.WithHandlerOptions(opts...),
 	)
+	keyholderServiceSubmitBatchSignaturesHandler := connect.NewUnaryHandler(
+		KeyholderServiceSubmitBatchSignaturesProcedure,
+		svc.SubmitBatchSignatures,
+		connect.WithSchema(keyholderServiceMethods.ByName("SubmitBatchSignatures")),
+		connect.WithHandlerOptions(opts...),
+	)
 	return "/veil.v1.KeyholderService/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		switch r.URL.Path {
 		case KeyholderServiceSubmitKeySharesProcedure:
 			keyholderServiceSubmitKeySharesHandler.ServeHTTP(w, r)
+		case KeyholderServiceSubmitBatchSignaturesProcedure:
+			keyholderServiceSubmitBatchSignaturesHandler.ServeHTTP(w, r)
 		default:
 			http.NotFound(w, r)
 		}
@@ -138,4 +213,8 @@ type UnimplementedKeyholderServiceHandler struct{}
 
 func (UnimplementedKeyholderServiceHandler) SubmitKeyShares(context.Context, *connect.Request[v1.SubmitKeySharesRequest]) (*connect.Response[v1.SubmitKeySharesResponse], error) {
 	return nil, connect.NewError(connect.CodeUnimplemented, errors.New("veil.v1.KeyholderService.SubmitKeyShares is not implemented"))
+}
+
+func (UnimplementedKeyholderServiceHandler) SubmitBatchSignatures(context.Context, *connect.Request[v1.SubmitBatchSignaturesRequest]) (*connect.Response[v1.SubmitBatchSignaturesResponse], error) {
+	return nil, connect.NewError(connect.CodeUnimplemented, errors.New("veil.v1.KeyholderService.SubmitBatchSignatures is not implemented"))
 }

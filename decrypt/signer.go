@@ -1,0 +1,265 @@
+package decrypt
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"sync"
+	"time"
+
+	"connectrpc.com/connect"
+	"github.com/ethereum/go-ethereum/common"
+
+	"github.com/veilseq/veil/threshold"
+)
+
+// SignerConfig configures a Signer.
+type SignerConfig struct {
+	// Share is the member's secret key share of the eon. Required.
+	Share *threshold.SecretKeyShare
+	// ChainID goes into every signed message. Required.
+	ChainID string
+	// Roots gives the batch roots of the heights the member's own node
+	// has firm. Required.
+	Roots RootSource
+	// Feed wakes the signer at each commit. Required.
+	Feed Feed
+	// Sinks receive the partial signatures. Required.
+	Sinks []SignatureSink
+	// StateFile persists the last height every sink has taken (or
+	// refused for good), so a restarted signer resumes after it. Empty:
+	// in memory only.
+	StateFile string
+	// Start is the first height to sign when there is no state. Default 1.
+	Start int64
+	// MaxPerCall bounds the heights in one submission. Default 64.
+	MaxPerCall int
+	// MaxBehind is how many heights a sink that keeps failing may fall
+	// behind before the signer skips it forward (it is a node that is
+	// down; it gets the other members' partials meanwhile). Default 1,024.
+	MaxBehind int64
+	// Retry is the wait before resending to a sink that failed. Default
+	// 500 ms.
+	Retry  time.Duration
+	Logger *slog.Logger
+}
+
+// Signer signs the batch root of every firm height with a member's eon
+// share, in height order, and pushes the partial signatures to every
+// sink. It signs only heights whose root its own node has (Roots), so it
+// never signs a root it did not compute. Each sink has its own cursor: a
+// sink that is down or refuses a height as too far ahead gets the heights
+// again from its cursor, several per call; the saved progress is the
+// lowest cursor.
+type Signer struct {
+	cfg SignerConfig
+
+	mu       sync.Mutex
+	signed   int64   // highest height signed
+	cursors  []int64 // per sink, the last height it took
+	progress int64   // saved: min(cursors)
+	roots    map[int64]common.Hash
+	partials map[int64]*threshold.PartialSignature
+}
+
+// NewSigner loads the signer's progress.
+func NewSigner(cfg SignerConfig) (*Signer, error) {
+	if cfg.Share == nil || cfg.Roots == nil || cfg.Feed == nil || len(cfg.Sinks) == 0 {
+		return nil, errors.New("decrypt: SignerConfig needs Share, Roots, Feed and Sinks")
+	}
+	if cfg.Start < 1 {
+		cfg.Start = 1
+	}
+	if cfg.MaxPerCall <= 0 {
+		cfg.MaxPerCall = 64
+	}
+	if cfg.MaxBehind <= 0 {
+		cfg.MaxBehind = 1024
+	}
+	if cfg.Retry <= 0 {
+		cfg.Retry = 500 * time.Millisecond
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	s := &Signer{cfg: cfg, progress: cfg.Start - 1, roots: make(map[int64]common.Hash), partials: make(map[int64]*threshold.PartialSignature)}
+	if cfg.StateFile != "" {
+		h, err := loadProgress(cfg.StateFile)
+		switch {
+		case errors.Is(err, os.ErrNotExist):
+		case err != nil:
+			return nil, err
+		default:
+			s.progress = max(h, s.progress)
+		}
+	}
+	s.signed = s.progress
+	s.cursors = make([]int64, len(cfg.Sinks))
+	for i := range s.cursors {
+		s.cursors[i] = s.progress
+	}
+	return s, nil
+}
+
+// Signed returns the highest height the signer has signed.
+func (s *Signer) Signed() int64 {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.signed
+}
+
+// Progress returns the last height every sink has taken.
+func (s *Signer) Progress() int64 {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.progress
+}
+
+// Run signs and pushes firm heights as they turn firm until ctx is done.
+func (s *Signer) Run(ctx context.Context) error {
+	for {
+		behind, err := s.Sync(ctx)
+		if err != nil {
+			if ctx.Err() != nil {
+				return ctx.Err()
+			}
+			s.cfg.Logger.Warn("signer: sync failed", "err", err)
+		}
+		retry := behind || err != nil
+		committed, err := s.cfg.Feed.LastCommitted(ctx)
+		if err != nil {
+			return err
+		}
+		wctx, cancel := ctx, context.CancelFunc(func() {})
+		if retry {
+			wctx, cancel = context.WithTimeout(ctx, s.cfg.Retry)
+		}
+		err = s.cfg.Feed.WaitCommit(wctx, committed)
+		cancel()
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		if err != nil && !errors.Is(err, context.DeadlineExceeded) {
+			return err
+		}
+	}
+}
+
+// Sync signs every height its node has firm above the last signed one,
+// pushes to each sink what it has not taken, and saves the progress. It
+// reports whether some sink is still behind (to be retried).
+func (s *Signer) Sync(ctx context.Context) (behind bool, err error) {
+	if err := s.signFirm(); err != nil {
+		return false, err
+	}
+	var wg sync.WaitGroup
+	lagging := make([]bool, len(s.cfg.Sinks))
+	for i := range s.cfg.Sinks {
+		wg.Go(func() { lagging[i] = s.push(ctx, i) })
+	}
+	wg.Wait()
+	for _, l := range lagging {
+		behind = behind || l
+	}
+	return behind, s.saveProgress()
+}
+
+// signFirm signs the heights the node has firm above s.signed.
+func (s *Signer) signFirm() error {
+	for {
+		h := s.Signed() + 1
+		root, ok, err := s.cfg.Roots.FirmRoot(h)
+		if err != nil {
+			return fmt.Errorf("decrypt: root of %d: %w", h, err)
+		}
+		if !ok {
+			return nil
+		}
+		rs, err := SignRoots(s.cfg.Share, s.cfg.ChainID, []int64{h}, []common.Hash{root})
+		if err != nil {
+			return err
+		}
+		s.mu.Lock()
+		s.roots[h], s.partials[h], s.signed = root, rs.Entries[0].Partial, h
+		s.mu.Unlock()
+	}
+}
+
+// push sends sink i what it has not taken, a call of up to MaxPerCall
+// heights at a time, and reports whether it stopped early.
+func (s *Signer) push(ctx context.Context, i int) bool {
+	sink := s.cfg.Sinks[i]
+	for {
+		s.mu.Lock()
+		if s.signed-s.cursors[i] > s.cfg.MaxBehind {
+			s.cfg.Logger.Warn("signer: sink too far behind; skipping heights", "sink", i, "from", s.cursors[i]+1, "to", s.signed-s.cfg.MaxBehind)
+			s.cursors[i] = s.signed - s.cfg.MaxBehind
+		}
+		from, to := s.cursors[i]+1, min(s.signed, s.cursors[i]+int64(s.cfg.MaxPerCall))
+		rs := &RootSignatures{Eon: s.cfg.Share.Eon(), Member: s.cfg.Share.Index()}
+		for h := from; h <= to; h++ {
+			rs.Entries = append(rs.Entries, RootSignature{Height: h, Root: s.roots[h], Partial: s.partials[h]})
+		}
+		s.mu.Unlock()
+		if len(rs.Entries) == 0 {
+			return false
+		}
+		err := sink.SubmitBatchSignatures(ctx, rs)
+		if err != nil && !takenOrRefused(err) {
+			s.cfg.Logger.Warn("signer: submit failed; will retry", "sink", i, "from", from, "to", to, "err", err)
+			return true
+		}
+		if err != nil && !isDuplicateSig(err) {
+			s.cfg.Logger.Error("signer: node refuses partial signatures", "sink", i, "from", from, "to", to, "err", err)
+		}
+		s.mu.Lock()
+		s.cursors[i] = to
+		s.mu.Unlock()
+	}
+}
+
+func isDuplicateSig(err error) bool {
+	return errors.Is(err, ErrSigDuplicate) || connect.CodeOf(err) == connect.CodeAlreadyExists
+}
+
+// takenOrRefused reports a submission error that resending cannot change:
+// a duplicate, or a refusal (bad input, not a member).
+func takenOrRefused(err error) bool {
+	if errors.Is(err, ErrSigTooFar) {
+		return false
+	}
+	for _, e := range []error{ErrSigDuplicate, ErrRootMismatch, ErrBadPartialSig, ErrMalformedSignatures, ErrUnknownEon, ErrNotMember} {
+		if errors.Is(err, e) {
+			return true
+		}
+	}
+	switch connect.CodeOf(err) {
+	case connect.CodeAlreadyExists, connect.CodeInvalidArgument, connect.CodePermissionDenied, connect.CodeUnauthenticated:
+		return true
+	}
+	return false
+}
+
+// saveProgress saves the lowest cursor and drops what every sink took.
+func (s *Signer) saveProgress() error {
+	s.mu.Lock()
+	low := s.signed
+	for _, c := range s.cursors {
+		low = min(low, c)
+	}
+	changed := low != s.progress
+	s.progress = low
+	for h := range s.partials {
+		if h <= low {
+			delete(s.partials, h)
+			delete(s.roots, h)
+		}
+	}
+	s.mu.Unlock()
+	if !changed || s.cfg.StateFile == "" {
+		return nil
+	}
+	return saveProgress(s.cfg.StateFile, low)
+}
