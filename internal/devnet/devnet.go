@@ -80,6 +80,10 @@ type Config struct {
 	// OnRelease, if set, sees every keyholder release with the releasing
 	// member's node's last committed height at the time.
 	OnRelease func(r decrypt.Release, committed int64)
+	// L1 settles the devnet on an L1: contracts, the eon's registration
+	// and a relayer of the signed firm batch roots (see L1Config). Off
+	// while L1.Endpoint is empty.
+	L1 L1Config
 	// Ledgers runs the example token ledgers on the demo rollups (see
 	// Ledgers).
 	Ledgers bool
@@ -139,6 +143,9 @@ type Devnet struct {
 	// Shares are the committee members' secret key shares of the eon, in
 	// member order (member i+1 runs on validator i).
 	Shares []*threshold.SecretKeyShare
+
+	// l1 is set by Start when Config.L1 names an L1.
+	l1 *L1
 
 	stopping atomic.Bool
 	ledgers  *Ledgers // set by Start when Config.Ledgers
@@ -208,6 +215,9 @@ func Start(ctx context.Context, cfg Config) (*Devnet, error) {
 	}
 	if err := d.startAPI(); err != nil {
 		return nil, errors.Join(err, d.stopDecryption(), nw.Stop())
+	}
+	if err := d.startL1(ctx); err != nil {
+		return nil, errors.Join(err, d.stopAPI(), d.stopDecryption(), nw.Stop())
 	}
 	if cfg.Ledgers {
 		if err := d.startLedgers(ctx); err != nil {
@@ -467,6 +477,7 @@ func (d *Devnet) Restart(ctx context.Context, i int) error {
 // Stop stops the API and every validator.
 func (d *Devnet) Stop() error {
 	d.stopping.Store(true)
+	d.stopL1()
 	d.stopLedgers()
 	apiErr := d.stopAPI()
 	return errors.Join(apiErr, d.stopDecryption(), d.Network.Stop())
