@@ -55,6 +55,9 @@ type PoolConfig struct {
 	Retain int64
 	// Logger receives misbehaviour evidence. Default discards.
 	Logger *slog.Logger
+	// Metrics, if set, counts each member's verified and failed shares
+	// and the soft batches.
+	Metrics *Metrics
 }
 
 func (c *PoolConfig) validate() error {
@@ -324,6 +327,7 @@ func (p *Pool) AddShares(eon uint64, height int64, member int, shares []*thresho
 		return p.misbehaved(eon, height, member, fmt.Errorf("%w: %v", ErrInvalidShares, err))
 	}
 
+	p.cfg.Metrics.acceptedShares(member, len(shares))
 	p.mu.Lock()
 	if len(g.valid) >= g.pk.Threshold() {
 		p.mu.Unlock()
@@ -347,6 +351,7 @@ func (p *Pool) misbehaved(eon uint64, height int64, member int, err error) error
 	p.evidence = append(p.evidence, ev)
 	p.stats.Misbehaviour++
 	p.mu.Unlock()
+	p.cfg.Metrics.badSubmission(member)
 	p.cfg.Logger.Warn("decrypt: invalid key shares", "eon", eon, "height", height, "member", member, "reason", ev.Reason)
 	return err
 }
@@ -392,6 +397,7 @@ func (p *Pool) decrypt(b *blockState, g *group) {
 	b.remaining--
 	if b.remaining == 0 {
 		p.stats.SoftBlocks++
+		p.cfg.Metrics.softBlock(r.AvailableAt - b.height)
 		close(b.done)
 	}
 }

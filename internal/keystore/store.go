@@ -260,3 +260,18 @@ func writeFile(path string, b []byte) error {
 	}
 	return nil
 }
+
+// A keyholder home (`veil keyholder --home DIR`) holds the member's
+// secrets file and the keyholder's progress.
+const (
+	// SecretsFile is the encrypted secrets file in a keyholder home.
+	SecretsFile = "keyholder.age"
+	// ProgressFile records the last height the keyholder released.
+	ProgressFile = "released"
+)
+
+// SecretsPath is the secrets file of the keyholder home dir.
+func SecretsPath(dir string) string { return filepath.Join(dir, SecretsFile) }
+
+// ProgressPath is the progress file of the keyholder home dir.
+func ProgressPath(dir string) string { return filepath.Join(dir, ProgressFile) }
