@@ -16,12 +16,15 @@ func init() { subcommands = append(subcommands, newKeysCmd) }
 func newKeysCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "keys",
-		Short: "Create and inspect wallet key files (secp256k1, Ethereum addresses)",
+		Short: "Create and inspect wallet key files, and committee members' encrypted secrets",
 		Long: `A key file holds one secp256k1 private key as 64 hex digits, the format of
 go-ethereum's crypto.SaveECDSA, unencrypted and readable by its owner only.
-Its address is the sender of the envelopes it signs.`,
+Its address is the sender of the envelopes it signs.
+
+veil keys keyholder manages a committee member's secrets (its eon key share
+and Ed25519 member key), which veil keyholder runs with, encrypted with age.`,
 	}
-	cmd.AddCommand(newKeysNewCmd(), newKeysShowCmd())
+	cmd.AddCommand(newKeysNewCmd(), newKeysShowCmd(), newKeysKeyholderCmd())
 	return cmd
 }
 

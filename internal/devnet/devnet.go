@@ -9,7 +9,6 @@ import (
 	"crypto/ecdsa"
 	"crypto/ed25519"
 	"crypto/rand"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -28,6 +27,7 @@ import (
 	"github.com/veilseq/veil/api/client"
 	"github.com/veilseq/veil/api/server"
 	"github.com/veilseq/veil/decrypt"
+	"github.com/veilseq/veil/internal/keystore"
 	"github.com/veilseq/veil/internal/node"
 	"github.com/veilseq/veil/internal/sequencer"
 	"github.com/veilseq/veil/ordering"
@@ -44,7 +44,9 @@ const WalletBalance = 1_000_000_000_000
 // Config configures a devnet.
 type Config struct {
 	// Dir holds the network's state: one CometBFT home per validator,
-	// the keyholders' secret shares, the demo wallets' keys. A devnet
+	// the keyholders' secrets (encrypted with age under an identity kept
+	// in Dir, see IdentityPath: for development only), the demo wallets'
+	// keys. A devnet
 	// started on an existing Dir resumes from it. Default ".devnet".
 	Dir string
 	// Reset deletes Dir first.
@@ -308,15 +310,13 @@ func (d *Devnet) create(hosts []string) error {
 	if err != nil {
 		return err
 	}
+	key, err := devnetIdentity(cfg.Dir)
+	if err != nil {
+		return err
+	}
 	for i, home := range homes {
-		b, err := results[i].SecretShare().MarshalBinary()
-		if err != nil {
-			return err
-		}
-		if err := writeSecret(sharePath(home), b); err != nil {
-			return err
-		}
-		if err := writeSecret(KeyholderKeyPath(home), []byte(hex.EncodeToString(khKeys[i].Seed())+"\n")); err != nil {
+		s := &keystore.Secrets{ChainID: cfg.ChainID, Share: results[i].SecretShare(), MemberKey: khKeys[i]}
+		if err := saveSecrets(home, s, key); err != nil {
 			return err
 		}
 	}
@@ -343,17 +343,17 @@ func (d *Devnet) load() error {
 		}
 		d.Wallets = append(d.Wallets, key)
 	}
+	key, err := devnetIdentity(d.cfg.Dir)
+	if err != nil {
+		return err
+	}
 	d.Shares = d.Shares[:0]
 	for _, home := range d.homes() {
-		b, err := os.ReadFile(sharePath(home))
+		s, err := loadSecrets(home, d.cfg.ChainID, key)
 		if err != nil {
-			return fmt.Errorf("devnet: key share: %w", err)
+			return err
 		}
-		sk, err := threshold.ParseSecretKeyShare(b)
-		if err != nil {
-			return fmt.Errorf("devnet: key share in %s: %w", home, err)
-		}
-		d.Shares = append(d.Shares, sk)
+		d.Shares = append(d.Shares, s.Share)
 	}
 	return nil
 }
@@ -362,29 +362,9 @@ func walletPath(dir string, i int) string {
 	return filepath.Join(dir, "wallets", fmt.Sprintf("wallet%d.key", i))
 }
 
-// sharePath is where a validator's keyholder keeps its secret key share.
-func sharePath(home string) string { return filepath.Join(home, "keyholder", "eon-1.share") }
-
-// SharePath is where a home's keyholder keeps its eon-1 secret key share.
-func SharePath(home string) string { return sharePath(home) }
-
-// KeyholderKeyPath is where a home's keyholder keeps the hex seed of its
-// Ed25519 key, whose public half the genesis eon registers.
-func KeyholderKeyPath(home string) string { return filepath.Join(home, "keyholder", "keyholder.key") }
-
 // ProgressPath is where a home's keyholder records the last height it
 // released.
 func ProgressPath(home string) string { return filepath.Join(home, "keyholder", "released") }
-
-func writeSecret(path string, b []byte) error {
-	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
-		return fmt.Errorf("devnet: %w", err)
-	}
-	if err := os.WriteFile(path, b, 0o600); err != nil {
-		return fmt.Errorf("devnet: %w", err)
-	}
-	return nil
-}
 
 // startAPI serves the wallet API from validator 0.
 func (d *Devnet) startAPI() error {

@@ -51,6 +51,7 @@ func (d *Devnet) stopDecryption() error {
 func (d *Devnet) startNodeDecryption(i int) error {
 	svc, err := decrypt.NewService(d.Network.Nodes[i].App(), decrypt.ServiceConfig{
 		Feed: d.Network.Nodes[i].Feed(), Logger: d.cfg.Logger.With("node", i),
+		Pool: decrypt.PoolConfig{Metrics: d.decryptMetrics(i)},
 	})
 	if err != nil {
 		return err

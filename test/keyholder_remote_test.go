@@ -1,0 +1,146 @@
+package test
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/veilseq/veil/decrypt"
+	"github.com/veilseq/veil/internal/devnet"
+	"github.com/veilseq/veil/internal/keystore"
+	"github.com/veilseq/veil/ordering"
+)
+
+// TestRemoteKeyholder runs member 4's keyholder as `veil keyholder` does
+// (decrypt.RunRemote over its encrypted keyholder home), apart from the
+// devnet, against the devnet's API over loopback HTTP, with member 3
+// offline: validator 0 reaches the threshold of 3 only with member 4's
+// shares, so its soft decryptions, and the keys recorded on chain, count
+// them. Validator 1, which member 4 does not send to, cannot decrypt.
+func TestRemoteKeyholder(t *testing.T) {
+	dir := t.TempDir()
+	cfg := devnetConfig(dir, 4)
+	cfg.Keyholders = map[int]devnet.KeyholderFault{3: devnet.KeyholderOffline, 4: devnet.KeyholderOffline}
+	d, err := devnet.Start(context.Background(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() {
+		if err := d.Stop(); err != nil {
+			t.Errorf("stop: %v", err)
+		}
+	}()
+
+	// The secrets are encrypted at rest, owner-only; no plaintext share.
+	home := d.KeyholderHome(4)
+	if fi, err := os.Stat(keystore.SecretsPath(home)); err != nil || fi.Mode().Perm() != 0o600 {
+		t.Fatalf("secrets file: %v %v", fi, err)
+	}
+	if _, err := os.Stat(filepath.Join(home, "eon-1.share")); !errors.Is(err, os.ErrNotExist) {
+		t.Fatalf("a plaintext share is in %s", home)
+	}
+	key, err := keystore.LoadIdentity(devnet.IdentityPath(dir))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := keystore.Load(keystore.SecretsPath(home), key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.Member() != 4 || s.ChainID != d.ChainID() {
+		t.Fatalf("loaded %v", s)
+	}
+
+	moniker := d.Network.Nodes[0].Moniker()
+	accepted0 := counterValue(t, "veil_keyholder_shares_accepted_total", moniker, "4")
+
+	var mu sync.Mutex
+	released := 0
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	khCtx, stopKH := context.WithCancel(ctx)
+	done := make(chan error, 1)
+	go func() {
+		done <- decrypt.RunRemote(khCtx, decrypt.RemoteConfig{
+			ChainID: s.ChainID, Share: s.Share, MemberKey: s.MemberKey,
+			Follow: d.APIURL(), Nodes: []string{d.APIURL()},
+			StateFile: keystore.ProgressPath(home), Poll: 50 * time.Millisecond,
+			OnRelease: func(r decrypt.Release, committed int64) {
+				mu.Lock()
+				defer mu.Unlock()
+				if r.Height > committed || r.Member != 4 {
+					t.Errorf("member %d released height %d with %d committed", r.Member, r.Height, committed)
+				}
+				released++
+			},
+		})
+	}()
+
+	txs := send(t, ctx, d, 20)
+	app := d.Network.Nodes[0].App()
+	waitFor(t, ctx, "soft and firm decryption on validator 0", func() bool {
+		for h := range txs {
+			r, ok := d.Pool(0).TxResult(h)
+			rec, err := app.Tx(h)
+			if !ok || r.Err != nil || err != nil || rec.Status != ordering.TxDecrypted {
+				return false
+			}
+		}
+		return true
+	})
+	for h := range txs {
+		if _, ok := d.Pool(1).TxResult(h); ok {
+			t.Fatalf("validator 1 soft-decrypted %s with two members' shares", h)
+		}
+	}
+	if ev := d.Pool(0).Evidence(); len(ev) != 0 {
+		t.Fatalf("evidence against an honest remote keyholder: %+v", ev)
+	}
+	// The node's metrics count member 4's verified shares.
+	if got := counterValue(t, "veil_keyholder_shares_accepted_total", moniker, "4") - accepted0; got < float64(len(txs)) {
+		t.Fatalf("veil_keyholder_shares_accepted_total{member=4} rose by %v for %d envelopes", got, len(txs))
+	}
+	stopKH()
+	if err := <-done; !errors.Is(err, context.Canceled) {
+		t.Fatalf("RunRemote: %v", err)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if released == 0 {
+		t.Fatal("the remote keyholder released nothing")
+	}
+	if b, err := os.ReadFile(keystore.ProgressPath(home)); err != nil || len(b) == 0 {
+		t.Fatalf("no progress saved: %v", err)
+	}
+}
+
+// counterValue reads a counter of the process-wide Prometheus registry (the
+// devnet's), 0 if the series does not exist yet.
+func counterValue(t *testing.T, name, node, member string) float64 {
+	t.Helper()
+	mfs, err := prometheus.DefaultGatherer.Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, mf := range mfs {
+		if mf.GetName() != name {
+			continue
+		}
+		for _, m := range mf.GetMetric() {
+			labels := map[string]string{}
+			for _, l := range m.GetLabel() {
+				labels[l.GetName()] = l.GetValue()
+			}
+			if labels["node"] == node && labels["member"] == member {
+				return m.GetCounter().GetValue()
+			}
+		}
+	}
+	return 0
+}
