@@ -77,3 +77,23 @@ func ExampleVerifyBatch() {
 	// one leg dropped: rollup 1 at height 7: rollupfeed: batch does not match the batch root
 	// rollup 2 has 0 legs: <nil>
 }
+
+// A light client checks a batch root against a signed header's app hash
+// with a FirmProof: the block that recorded the root, the app hash before
+// it, the root of its state writes and the roots it recorded.
+func ExampleFirmProof() {
+	root := rollupfeed.EmptyRoot // batch root of height 9, as a batch proves it
+	proof := &rollupfeed.FirmProof{
+		RecordedAt:  9,
+		PrevAppHash: make([]byte, 32),
+		ChangesRoot: make([]byte, 32),
+		Roots:       []rollupfeed.FirmRoot{{Height: 9, Root: root}},
+	}
+	if err := proof.Check(9, root); err != nil {
+		fmt.Println(err)
+	}
+	// Compare with the app hash of the header of block 10, after
+	// verifying its commit.
+	fmt.Printf("%x\n", proof.AppHash()[:4])
+	// Output: a4b407a6
+}

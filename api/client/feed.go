@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"connectrpc.com/connect"
+	cmttypes "github.com/cometbft/cometbft/types"
 	"github.com/ethereum/go-ethereum/common"
 
 	"github.com/veilseq/veil/api"
@@ -20,6 +21,9 @@ type Batch struct {
 	Level api.DecryptionLevel // LevelSoft or LevelFirm
 	// Root is the block's batch root as the serving node states it.
 	Root common.Hash
+	// Firm, at LevelFirm, proves that the validators' commit covers Root
+	// (VerifyFirm checks it).
+	Firm *FirmProof
 	*rollupfeed.Batch
 }
 
@@ -52,7 +56,11 @@ func batchFromProto(pb *veilv1.Batch) (*Batch, error) {
 	if pb.GetLevel() == veilv1.DecryptionLevel_DECRYPTION_LEVEL_SOFT {
 		level = api.LevelSoft
 	}
-	b := &Batch{Level: level, Root: common.BytesToHash(pb.GetBatchRoot()), Batch: rb}
+	firm, err := firmProofFromProto(pb.GetFirmProof())
+	if err != nil {
+		return nil, err
+	}
+	b := &Batch{Level: level, Root: common.BytesToHash(pb.GetBatchRoot()), Firm: firm, Batch: rb}
 	if rb.Height != pb.GetHeight() || rb.Rollup != pb.GetRollupId() {
 		return nil, fmt.Errorf("%w: encoded batch is for rollup %d at %d, the response says rollup %d at %d",
 			rollupfeed.ErrMalformed, rb.Rollup, rb.Height, pb.GetRollupId(), pb.GetHeight())
@@ -93,6 +101,18 @@ type subscribeConfig struct {
 	retry    time.Duration
 	maxRetry time.Duration
 	onResume func(height int64, err error)
+	// trust, if set, verifies every firm batch with VerifyFirm.
+	trust   *cmttypes.ValidatorSet
+	chainID string
+}
+
+// WithTrust makes Subscribe verify every firm batch with VerifyFirm
+// against vals, the validator set of chain chainID (LoadGenesisValidators
+// reads it from the chain's genesis file), before yielding it: a batch
+// whose root the validators did not commit to ends the sequence with an
+// error wrapping ErrNotFirm. Soft batches are yielded as before.
+func WithTrust(vals *cmttypes.ValidatorSet, chainID string) SubscribeOption {
+	return func(c *subscribeConfig) { c.trust, c.chainID = vals, chainID }
 }
 
 // WithRetryDelay sets the wait before the first reconnection and the
@@ -115,7 +135,7 @@ func permanent(err error) bool {
 		return true
 	}
 	// A batch that does not verify: the node serves bad data.
-	for _, e := range []error{rollupfeed.ErrMalformed, rollupfeed.ErrRootMismatch, rollupfeed.ErrBadProof, rollupfeed.ErrNotAbsent,
+	for _, e := range []error{ErrNotFirm, rollupfeed.ErrMalformed, rollupfeed.ErrRootMismatch, rollupfeed.ErrBadProof, rollupfeed.ErrNotAbsent,
 		rollupfeed.ErrWrongHeight, rollupfeed.ErrWrongRollup, rollupfeed.ErrLegOrder, rollupfeed.ErrBadManifest} {
 		if errors.Is(err, e) {
 			return true
@@ -150,7 +170,7 @@ func (c *Client) Subscribe(ctx context.Context, rollup uint64, from int64, level
 		}
 		next, delay := from, cfg.retry
 		for {
-			err := c.stream(ctx, rollup, pl, &next, yield, &delay, cfg.retry)
+			err := c.stream(ctx, rollup, pl, &next, yield, &delay, &cfg)
 			if errors.Is(err, errStop) || ctx.Err() != nil {
 				return
 			}
@@ -177,7 +197,7 @@ var errStop = errors.New("client: stopped by the caller")
 
 // stream runs one SubscribeBatches call from *next, advancing it past
 // each batch yielded.
-func (c *Client) stream(ctx context.Context, rollup uint64, level veilv1.DecryptionLevel, next *int64, yield func(*Batch, error) bool, delay *time.Duration, reset time.Duration) error {
+func (c *Client) stream(ctx context.Context, rollup uint64, level veilv1.DecryptionLevel, next *int64, yield func(*Batch, error) bool, delay *time.Duration, cfg *subscribeConfig) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	s, err := c.feed.SubscribeBatches(ctx, connect.NewRequest(&veilv1.SubscribeBatchesRequest{RollupId: rollup, FromHeight: *next, Level: level}))
@@ -193,7 +213,12 @@ func (c *Client) stream(ctx context.Context, rollup uint64, level veilv1.Decrypt
 		if b.Height != *next || b.Rollup != rollup {
 			return fmt.Errorf("%w: got rollup %d height %d, expected rollup %d height %d", rollupfeed.ErrBadProof, b.Rollup, b.Height, rollup, *next)
 		}
-		*delay = reset
+		if cfg.trust != nil && b.Level == api.LevelFirm {
+			if err := VerifyFirm(b, cfg.trust, cfg.chainID); err != nil {
+				return err
+			}
+		}
+		*delay = cfg.retry
 		if !yield(b, nil) {
 			return errStop
 		}
@@ -216,6 +241,9 @@ type Bundle struct {
 	Legs   []BundleLeg
 	// Failed says why the transaction delivered nothing, if it did not.
 	Failed string
+	// Firm, at LevelFirm, proves that the validators' commit covers Root
+	// (check it with VerifyFirmBundle).
+	Firm *FirmProof
 }
 
 // GetBundle fetches every leg of a transaction, each verified against
@@ -232,6 +260,9 @@ func (c *Client) GetBundle(ctx context.Context, id common.Hash) (*Bundle, error)
 	out := &Bundle{Level: api.LevelFirm, Height: m.GetHeight(), Root: common.BytesToHash(m.GetBatchRoot()), Failed: m.GetFailed()}
 	if m.GetLevel() == veilv1.DecryptionLevel_DECRYPTION_LEVEL_SOFT {
 		out.Level = api.LevelSoft
+	}
+	if out.Firm, err = firmProofFromProto(m.GetFirmProof()); err != nil {
+		return nil, err
 	}
 	for _, pl := range m.GetLegs() {
 		leg, err := rollupfeed.ParseBatchLeg(pl.GetEncoded())

@@ -23,6 +23,7 @@ type RollupFeedBackend interface {
 	Subscribe(rollup uint64, from int64, level feed.Level) (*feed.Subscription, error)
 	Batch(level feed.Level, rollup uint64, height int64) (*rollupfeed.Batch, common.Hash, error)
 	Bundle(id common.Hash) (*feed.BundleInfo, error)
+	FirmEvidenceBackend
 }
 
 var _ RollupFeedBackend = (*feed.Feed)(nil)
@@ -107,6 +108,9 @@ func (f *rollupFeedService) SubscribeBatches(ctx context.Context, req *connect.R
 				return f.feedError("SubscribeBatches", sub.Err())
 			}
 			b, err := BatchToProto(d.Level, d.Batch, d.Root)
+			if err == nil {
+				err = f.addFirmProof(ctx, d.Level, b)
+			}
 			if err != nil {
 				return f.s.toConnect("SubscribeBatches", err)
 			}
@@ -122,7 +126,7 @@ func (f *rollupFeedService) SubscribeBatches(ctx context.Context, req *connect.R
 	}
 }
 
-func (f *rollupFeedService) GetBatch(_ context.Context, req *connect.Request[veilv1.GetBatchRequest]) (*connect.Response[veilv1.GetBatchResponse], error) {
+func (f *rollupFeedService) GetBatch(ctx context.Context, req *connect.Request[veilv1.GetBatchRequest]) (*connect.Response[veilv1.GetBatchResponse], error) {
 	level, err := levelFromProto(req.Msg.GetLevel())
 	if err != nil {
 		return nil, err
@@ -132,13 +136,16 @@ func (f *rollupFeedService) GetBatch(_ context.Context, req *connect.Request[vei
 		return nil, f.feedError("GetBatch", err)
 	}
 	pb, err := BatchToProto(level, b, root)
+	if err == nil {
+		err = f.addFirmProof(ctx, level, pb)
+	}
 	if err != nil {
 		return nil, f.s.toConnect("GetBatch", err)
 	}
 	return connect.NewResponse(&veilv1.GetBatchResponse{Batch: pb}), nil
 }
 
-func (f *rollupFeedService) GetBundle(_ context.Context, req *connect.Request[veilv1.GetBundleRequest]) (*connect.Response[veilv1.GetBundleResponse], error) {
+func (f *rollupFeedService) GetBundle(ctx context.Context, req *connect.Request[veilv1.GetBundleRequest]) (*connect.Response[veilv1.GetBundleResponse], error) {
 	id, err := api.ParseHash(req.Msg.GetBundleId())
 	if err != nil {
 		return nil, badRequest("bundle_id: %v", unprefixed(err))
@@ -150,6 +157,11 @@ func (f *rollupFeedService) GetBundle(_ context.Context, req *connect.Request[ve
 	res := &veilv1.GetBundleResponse{Level: levelToProto(info.Level), Height: info.Height, BatchRoot: info.Root[:]}
 	if info.Failed != nil {
 		res.Failed = info.Failed.Error()
+	}
+	if info.Level == feed.Firm {
+		if res.FirmProof, err = f.firmProof(ctx, info.Height); err != nil {
+			return nil, f.s.toConnect("GetBundle", err)
+		}
 	}
 	for i := range info.Legs {
 		l := &info.Legs[i]

@@ -13,8 +13,18 @@ import (
 	"github.com/veilseq/veil/api/internal/memhttp"
 	"github.com/veilseq/veil/api/server"
 	"github.com/veilseq/veil/ordering"
+	"github.com/veilseq/veil/rollupfeed"
 	"github.com/veilseq/veil/rollupfeed/feed"
 )
+
+// emptyBlock is block h without envelopes as the application commits
+// it: it records its own empty batch root.
+func emptyBlock(h int64) ordering.CommittedBlock {
+	b := ordering.CommittedBlock{Height: h, PrevAppHash: make([]byte, 32), ChangesRoot: make([]byte, 32),
+		FirmRoots: []rollupfeed.FirmRoot{{Height: h, Root: rollupfeed.EmptyRoot}}}
+	b.AppHash = b.FirmProof().AppHash()
+	return b
+}
 
 // TestRollupFeedErrors: each bad request gets the documented code, and a
 // slow subscriber is told where to resume.
@@ -57,13 +67,22 @@ func TestRollupFeedErrors(t *testing.T) {
 	}
 
 	for h := int64(1); h <= 3; h++ {
-		if err := fd.OnCommit(ordering.CommittedBlock{Height: h}); err != nil {
+		if err := fd.OnCommit(emptyBlock(h)); err != nil {
 			t.Fatal(err)
 		}
 	}
 	res, err := c.GetBatch(t.Context(), connect.NewRequest(&veilv1.GetBatchRequest{RollupId: 7, Height: 2, Level: firm}))
 	if err != nil || res.Msg.GetBatch().GetHeight() != 2 || len(res.Msg.GetBatch().GetEncoded()) == 0 {
 		t.Fatalf("GetBatch: %v, %v", res, err)
+	}
+	// The firm proof: height 2 recorded its own (empty) root; a feed
+	// without a block store serves no header.
+	if p := res.Msg.GetBatch().GetFirmProof(); p.GetRecordedAt() != 2 || len(p.GetRoots()) != 1 || p.GetRoots()[0].GetHeight() != 2 || len(p.GetSignedHeader()) != 0 {
+		t.Fatalf("firm proof %v", p)
+	}
+	// Height 3 is recorded at 3 and proven only once 4 is committed.
+	if _, err := c.GetBatch(t.Context(), connect.NewRequest(&veilv1.GetBatchRequest{RollupId: 7, Height: 3, Level: firm})); connect.CodeOf(err) != connect.CodeFailedPrecondition {
+		t.Fatalf("GetBatch of an unproven height: %v", err)
 	}
 
 	// A stream that is not read while the feed runs ahead ends with
@@ -76,7 +95,7 @@ func TestRollupFeedErrors(t *testing.T) {
 		t.Fatal(stream.Err())
 	}
 	for h := int64(4); h <= 3000; h++ {
-		if err := fd.OnCommit(ordering.CommittedBlock{Height: h}); err != nil {
+		if err := fd.OnCommit(emptyBlock(h)); err != nil {
 			t.Fatal(err)
 		}
 	}

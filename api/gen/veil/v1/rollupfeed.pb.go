@@ -290,7 +290,10 @@ type GetBundleResponse struct {
 	// its proof (rollupfeed.LegProof encoding). Empty when failed is set.
 	Legs []*ProvenLeg `protobuf:"bytes,4,rep,name=legs,proto3" json:"legs,omitempty"`
 	// Why the transaction delivered nothing, if it did not.
-	Failed        string `protobuf:"bytes,5,opt,name=failed,proto3" json:"failed,omitempty"`
+	Failed string `protobuf:"bytes,5,opt,name=failed,proto3" json:"failed,omitempty"`
+	// At FIRM: the proof that the validators' commit covers batch_root
+	// (see FirmProof).
+	FirmProof     *FirmProof `protobuf:"bytes,6,opt,name=firm_proof,json=firmProof,proto3" json:"firm_proof,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -358,6 +361,13 @@ func (x *GetBundleResponse) GetFailed() string {
 		return x.Failed
 	}
 	return ""
+}
+
+func (x *GetBundleResponse) GetFirmProof() *FirmProof {
+	if x != nil {
+		return x.FirmProof
+	}
+	return nil
 }
 
 type ProvenLeg struct {
@@ -434,7 +444,10 @@ type Batch struct {
 	Legs []*Leg `protobuf:"bytes,5,rep,name=legs,proto3" json:"legs,omitempty"`
 	// The canonical rollupfeed.Batch encoding (legs and proof): the bytes
 	// to verify. The Go SDK parses and verifies it.
-	Encoded       []byte `protobuf:"bytes,6,opt,name=encoded,proto3" json:"encoded,omitempty"`
+	Encoded []byte `protobuf:"bytes,6,opt,name=encoded,proto3" json:"encoded,omitempty"`
+	// At FIRM: the proof that the validators' commit covers batch_root
+	// (see FirmProof). Unset at SOFT.
+	FirmProof     *FirmProof `protobuf:"bytes,7,opt,name=firm_proof,json=firmProof,proto3" json:"firm_proof,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -507,6 +520,13 @@ func (x *Batch) GetLegs() []*Leg {
 func (x *Batch) GetEncoded() []byte {
 	if x != nil {
 		return x.Encoded
+	}
+	return nil
+}
+
+func (x *Batch) GetFirmProof() *FirmProof {
+	if x != nil {
+		return x.FirmProof
 	}
 	return nil
 }
@@ -584,6 +604,152 @@ func (x *Leg) GetBundleRollups() []uint64 {
 	return nil
 }
 
+// FirmProof shows that the CometBFT commit of the sequencer's validators
+// covers a firm batch root. The block at recorded_at recorded the root
+// (it is in roots), and its app hash
+//
+//	firm_roots = SHA-256("veil/firm-roots/v1\x00" ‖ u32 n ‖ n × (u64 height ‖ root))
+//	app_hash   = SHA-256("veil/app-hash/v2\x00" ‖ prev_app_hash ‖ u64 recorded_at ‖ changes_root ‖ firm_roots)
+//
+// is the app_hash of signed_header, the header of block recorded_at+1
+// with a commit signed by more than two thirds of the validators' voting
+// power (check it with the validator set of the chain's genesis, which
+// veil does not change). The Go SDK checks it all (client.VerifyFirm).
+type FirmProof struct {
+	state      protoimpl.MessageState `protogen:"open.v1"`
+	RecordedAt int64                  `protobuf:"varint,1,opt,name=recorded_at,json=recordedAt,proto3" json:"recorded_at,omitempty"`
+	// AppHash(recorded_at − 1), 32 bytes.
+	PrevAppHash []byte `protobuf:"bytes,2,opt,name=prev_app_hash,json=prevAppHash,proto3" json:"prev_app_hash,omitempty"`
+	// Merkle root of block recorded_at's state writes, 32 bytes.
+	ChangesRoot []byte `protobuf:"bytes,3,opt,name=changes_root,json=changesRoot,proto3" json:"changes_root,omitempty"`
+	// The batch roots block recorded_at recorded, by increasing height.
+	Roots []*FirmRoot `protobuf:"bytes,4,rep,name=roots,proto3" json:"roots,omitempty"`
+	// cometbft.types.v1.SignedHeader protobuf encoding of block
+	// recorded_at+1: header and commit. Empty if the serving node has no
+	// block store (embedded use).
+	SignedHeader  []byte `protobuf:"bytes,5,opt,name=signed_header,json=signedHeader,proto3" json:"signed_header,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *FirmProof) Reset() {
+	*x = FirmProof{}
+	mi := &file_veil_v1_rollupfeed_proto_msgTypes[9]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *FirmProof) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*FirmProof) ProtoMessage() {}
+
+func (x *FirmProof) ProtoReflect() protoreflect.Message {
+	mi := &file_veil_v1_rollupfeed_proto_msgTypes[9]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use FirmProof.ProtoReflect.Descriptor instead.
+func (*FirmProof) Descriptor() ([]byte, []int) {
+	return file_veil_v1_rollupfeed_proto_rawDescGZIP(), []int{9}
+}
+
+func (x *FirmProof) GetRecordedAt() int64 {
+	if x != nil {
+		return x.RecordedAt
+	}
+	return 0
+}
+
+func (x *FirmProof) GetPrevAppHash() []byte {
+	if x != nil {
+		return x.PrevAppHash
+	}
+	return nil
+}
+
+func (x *FirmProof) GetChangesRoot() []byte {
+	if x != nil {
+		return x.ChangesRoot
+	}
+	return nil
+}
+
+func (x *FirmProof) GetRoots() []*FirmRoot {
+	if x != nil {
+		return x.Roots
+	}
+	return nil
+}
+
+func (x *FirmProof) GetSignedHeader() []byte {
+	if x != nil {
+		return x.SignedHeader
+	}
+	return nil
+}
+
+type FirmRoot struct {
+	state  protoimpl.MessageState `protogen:"open.v1"`
+	Height int64                  `protobuf:"varint,1,opt,name=height,proto3" json:"height,omitempty"`
+	// 32 bytes.
+	Root          []byte `protobuf:"bytes,2,opt,name=root,proto3" json:"root,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *FirmRoot) Reset() {
+	*x = FirmRoot{}
+	mi := &file_veil_v1_rollupfeed_proto_msgTypes[10]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *FirmRoot) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*FirmRoot) ProtoMessage() {}
+
+func (x *FirmRoot) ProtoReflect() protoreflect.Message {
+	mi := &file_veil_v1_rollupfeed_proto_msgTypes[10]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use FirmRoot.ProtoReflect.Descriptor instead.
+func (*FirmRoot) Descriptor() ([]byte, []int) {
+	return file_veil_v1_rollupfeed_proto_rawDescGZIP(), []int{10}
+}
+
+func (x *FirmRoot) GetHeight() int64 {
+	if x != nil {
+		return x.Height
+	}
+	return 0
+}
+
+func (x *FirmRoot) GetRoot() []byte {
+	if x != nil {
+		return x.Root
+	}
+	return nil
+}
+
 var File_veil_v1_rollupfeed_proto protoreflect.FileDescriptor
 
 const file_veil_v1_rollupfeed_proto_rawDesc = "" +
@@ -603,18 +769,20 @@ const file_veil_v1_rollupfeed_proto_rawDesc = "" +
 	"\x10GetBatchResponse\x12$\n" +
 	"\x05batch\x18\x01 \x01(\v2\x0e.veil.v1.BatchR\x05batch\"/\n" +
 	"\x10GetBundleRequest\x12\x1b\n" +
-	"\tbundle_id\x18\x01 \x01(\tR\bbundleId\"\xba\x01\n" +
+	"\tbundle_id\x18\x01 \x01(\tR\bbundleId\"\xed\x01\n" +
 	"\x11GetBundleResponse\x12.\n" +
 	"\x05level\x18\x01 \x01(\x0e2\x18.veil.v1.DecryptionLevelR\x05level\x12\x16\n" +
 	"\x06height\x18\x02 \x01(\x03R\x06height\x12\x1d\n" +
 	"\n" +
 	"batch_root\x18\x03 \x01(\fR\tbatchRoot\x12&\n" +
 	"\x04legs\x18\x04 \x03(\v2\x12.veil.v1.ProvenLegR\x04legs\x12\x16\n" +
-	"\x06failed\x18\x05 \x01(\tR\x06failed\"[\n" +
+	"\x06failed\x18\x05 \x01(\tR\x06failed\x121\n" +
+	"\n" +
+	"firm_proof\x18\x06 \x01(\v2\x12.veil.v1.FirmProofR\tfirmProof\"[\n" +
 	"\tProvenLeg\x12\x1e\n" +
 	"\x03leg\x18\x01 \x01(\v2\f.veil.v1.LegR\x03leg\x12\x18\n" +
 	"\aencoded\x18\x02 \x01(\fR\aencoded\x12\x14\n" +
-	"\x05proof\x18\x03 \x01(\fR\x05proof\"\xc7\x01\n" +
+	"\x05proof\x18\x03 \x01(\fR\x05proof\"\xfa\x01\n" +
 	"\x05Batch\x12\x1b\n" +
 	"\trollup_id\x18\x01 \x01(\x04R\brollupId\x12\x16\n" +
 	"\x06height\x18\x02 \x01(\x03R\x06height\x12.\n" +
@@ -622,12 +790,24 @@ const file_veil_v1_rollupfeed_proto_rawDesc = "" +
 	"\n" +
 	"batch_root\x18\x04 \x01(\fR\tbatchRoot\x12 \n" +
 	"\x04legs\x18\x05 \x03(\v2\f.veil.v1.LegR\x04legs\x12\x18\n" +
-	"\aencoded\x18\x06 \x01(\fR\aencoded\"x\n" +
+	"\aencoded\x18\x06 \x01(\fR\aencoded\x121\n" +
+	"\n" +
+	"firm_proof\x18\a \x01(\v2\x12.veil.v1.FirmProofR\tfirmProof\"x\n" +
 	"\x03Leg\x12\x19\n" +
 	"\btx_index\x18\x01 \x01(\rR\atxIndex\x12\x1b\n" +
 	"\tbundle_id\x18\x02 \x01(\tR\bbundleId\x12\x12\n" +
 	"\x04data\x18\x03 \x01(\fR\x04data\x12%\n" +
-	"\x0ebundle_rollups\x18\x04 \x03(\x04R\rbundleRollups2\xfd\x01\n" +
+	"\x0ebundle_rollups\x18\x04 \x03(\x04R\rbundleRollups\"\xc1\x01\n" +
+	"\tFirmProof\x12\x1f\n" +
+	"\vrecorded_at\x18\x01 \x01(\x03R\n" +
+	"recordedAt\x12\"\n" +
+	"\rprev_app_hash\x18\x02 \x01(\fR\vprevAppHash\x12!\n" +
+	"\fchanges_root\x18\x03 \x01(\fR\vchangesRoot\x12'\n" +
+	"\x05roots\x18\x04 \x03(\v2\x11.veil.v1.FirmRootR\x05roots\x12#\n" +
+	"\rsigned_header\x18\x05 \x01(\fR\fsignedHeader\"6\n" +
+	"\bFirmRoot\x12\x16\n" +
+	"\x06height\x18\x01 \x01(\x03R\x06height\x12\x12\n" +
+	"\x04root\x18\x02 \x01(\fR\x04root2\xfd\x01\n" +
 	"\x11RollupFeedService\x12Y\n" +
 	"\x10SubscribeBatches\x12 .veil.v1.SubscribeBatchesRequest\x1a!.veil.v1.SubscribeBatchesResponse0\x01\x12D\n" +
 	"\bGetBatch\x12\x18.veil.v1.GetBatchRequest\x1a\x19.veil.v1.GetBatchResponse\"\x03\x90\x02\x01\x12G\n" +
@@ -646,7 +826,7 @@ func file_veil_v1_rollupfeed_proto_rawDescGZIP() []byte {
 	return file_veil_v1_rollupfeed_proto_rawDescData
 }
 
-var file_veil_v1_rollupfeed_proto_msgTypes = make([]protoimpl.MessageInfo, 9)
+var file_veil_v1_rollupfeed_proto_msgTypes = make([]protoimpl.MessageInfo, 11)
 var file_veil_v1_rollupfeed_proto_goTypes = []any{
 	(*SubscribeBatchesRequest)(nil),  // 0: veil.v1.SubscribeBatchesRequest
 	(*SubscribeBatchesResponse)(nil), // 1: veil.v1.SubscribeBatchesResponse
@@ -657,29 +837,34 @@ var file_veil_v1_rollupfeed_proto_goTypes = []any{
 	(*ProvenLeg)(nil),                // 6: veil.v1.ProvenLeg
 	(*Batch)(nil),                    // 7: veil.v1.Batch
 	(*Leg)(nil),                      // 8: veil.v1.Leg
-	(DecryptionLevel)(0),             // 9: veil.v1.DecryptionLevel
+	(*FirmProof)(nil),                // 9: veil.v1.FirmProof
+	(*FirmRoot)(nil),                 // 10: veil.v1.FirmRoot
+	(DecryptionLevel)(0),             // 11: veil.v1.DecryptionLevel
 }
 var file_veil_v1_rollupfeed_proto_depIdxs = []int32{
-	9,  // 0: veil.v1.SubscribeBatchesRequest.level:type_name -> veil.v1.DecryptionLevel
+	11, // 0: veil.v1.SubscribeBatchesRequest.level:type_name -> veil.v1.DecryptionLevel
 	7,  // 1: veil.v1.SubscribeBatchesResponse.batch:type_name -> veil.v1.Batch
-	9,  // 2: veil.v1.GetBatchRequest.level:type_name -> veil.v1.DecryptionLevel
+	11, // 2: veil.v1.GetBatchRequest.level:type_name -> veil.v1.DecryptionLevel
 	7,  // 3: veil.v1.GetBatchResponse.batch:type_name -> veil.v1.Batch
-	9,  // 4: veil.v1.GetBundleResponse.level:type_name -> veil.v1.DecryptionLevel
+	11, // 4: veil.v1.GetBundleResponse.level:type_name -> veil.v1.DecryptionLevel
 	6,  // 5: veil.v1.GetBundleResponse.legs:type_name -> veil.v1.ProvenLeg
-	8,  // 6: veil.v1.ProvenLeg.leg:type_name -> veil.v1.Leg
-	9,  // 7: veil.v1.Batch.level:type_name -> veil.v1.DecryptionLevel
-	8,  // 8: veil.v1.Batch.legs:type_name -> veil.v1.Leg
-	0,  // 9: veil.v1.RollupFeedService.SubscribeBatches:input_type -> veil.v1.SubscribeBatchesRequest
-	2,  // 10: veil.v1.RollupFeedService.GetBatch:input_type -> veil.v1.GetBatchRequest
-	4,  // 11: veil.v1.RollupFeedService.GetBundle:input_type -> veil.v1.GetBundleRequest
-	1,  // 12: veil.v1.RollupFeedService.SubscribeBatches:output_type -> veil.v1.SubscribeBatchesResponse
-	3,  // 13: veil.v1.RollupFeedService.GetBatch:output_type -> veil.v1.GetBatchResponse
-	5,  // 14: veil.v1.RollupFeedService.GetBundle:output_type -> veil.v1.GetBundleResponse
-	12, // [12:15] is the sub-list for method output_type
-	9,  // [9:12] is the sub-list for method input_type
-	9,  // [9:9] is the sub-list for extension type_name
-	9,  // [9:9] is the sub-list for extension extendee
-	0,  // [0:9] is the sub-list for field type_name
+	9,  // 6: veil.v1.GetBundleResponse.firm_proof:type_name -> veil.v1.FirmProof
+	8,  // 7: veil.v1.ProvenLeg.leg:type_name -> veil.v1.Leg
+	11, // 8: veil.v1.Batch.level:type_name -> veil.v1.DecryptionLevel
+	8,  // 9: veil.v1.Batch.legs:type_name -> veil.v1.Leg
+	9,  // 10: veil.v1.Batch.firm_proof:type_name -> veil.v1.FirmProof
+	10, // 11: veil.v1.FirmProof.roots:type_name -> veil.v1.FirmRoot
+	0,  // 12: veil.v1.RollupFeedService.SubscribeBatches:input_type -> veil.v1.SubscribeBatchesRequest
+	2,  // 13: veil.v1.RollupFeedService.GetBatch:input_type -> veil.v1.GetBatchRequest
+	4,  // 14: veil.v1.RollupFeedService.GetBundle:input_type -> veil.v1.GetBundleRequest
+	1,  // 15: veil.v1.RollupFeedService.SubscribeBatches:output_type -> veil.v1.SubscribeBatchesResponse
+	3,  // 16: veil.v1.RollupFeedService.GetBatch:output_type -> veil.v1.GetBatchResponse
+	5,  // 17: veil.v1.RollupFeedService.GetBundle:output_type -> veil.v1.GetBundleResponse
+	15, // [15:18] is the sub-list for method output_type
+	12, // [12:15] is the sub-list for method input_type
+	12, // [12:12] is the sub-list for extension type_name
+	12, // [12:12] is the sub-list for extension extendee
+	0,  // [0:12] is the sub-list for field type_name
 }
 
 func init() { file_veil_v1_rollupfeed_proto_init() }
@@ -694,7 +879,7 @@ func file_veil_v1_rollupfeed_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_veil_v1_rollupfeed_proto_rawDesc), len(file_veil_v1_rollupfeed_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   9,
+			NumMessages:   11,
 			NumExtensions: 0,
 			NumServices:   1,
 		},
