@@ -36,11 +36,13 @@
 // keyholder key (registered in the eon's genesis record) over
 // SharesMessage, which binds chain, eon, height and member, and a node's
 // Service (the api/server KeyholderBackend) checks the signature and the
-// membership before the pool sees the shares.
+// membership before the pool sees the shares. A keyholder apart from any
+// node (RunRemote, `veil keyholder`) follows a node's public API through
+// RemoteFeed, which trusts that node about what is committed.
 //
 // # Not yet here
 //
 // The networked DKG ceremony (`veil dkg`), eon rotation, the VDF escape
-// hatch for withheld keys, and a remote Feed that checks blocks against
+// hatch for withheld keys, and checking RemoteFeed's blocks against
 // CometBFT commits (light client) are later work.
 package decrypt
