@@ -11,9 +11,12 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/crypto"
 	"github.com/spf13/cobra"
 
 	"github.com/veilseq/veil/api/server"
+	"github.com/veilseq/veil/contracts/relayer"
 	"github.com/veilseq/veil/internal/devnet"
 )
 
@@ -26,6 +29,7 @@ func newDevnetCmd() *cobra.Command {
 		noDemo   bool
 		noLedger bool
 		logLevel string
+		l1       l1Flags
 	)
 	cmd := &cobra.Command{
 		Use:   "devnet",
@@ -34,7 +38,15 @@ func newDevnetCmd() *cobra.Command {
 eon key from a DKG among them, the wallet API on the first validator, and a
 demo wallet sending encrypted transactions to two demo rollups. It prints a
 status line every second; Ctrl-C stops it cleanly. Run it again to resume
-from its directory, or pass --reset to start over.`,
+from its directory, or pass --reset to start over.
+
+With --l1 (default simulated: go-ethereum's simulated backend in this
+process) the devnet settles on an L1: it deploys CommitteeRegistry and
+BatchInbox (or uses --inbox, or a new inbox on --registry), registers its
+eon, makes its relayer the inbox's only poster, and posts every firm,
+committee-signed batch root, printing a line per post. --l1 URL uses any
+JSON-RPC endpoint (e.g. geth --dev) and pays with the key in --l1-key;
+--l1 none turns settlement off.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
@@ -48,6 +60,15 @@ from its directory, or pass --reset to start over.`,
 			cfg.Metrics = true
 			cfg.Ledgers = !noLedger
 			out := cmd.OutOrStdout()
+			posts := make(chan relayer.Posted, 16)
+			if err := l1.apply(&cfg.L1, func(p relayer.Posted) {
+				select {
+				case posts <- p:
+				case <-ctx.Done():
+				}
+			}); err != nil {
+				return err
+			}
 			fmt.Fprintf(out, "veil devnet: starting %d validators in %s\n", max(cfg.Validators, 1), cfg.Dir)
 			d, err := devnet.Start(ctx, cfg)
 			if err != nil {
@@ -65,6 +86,13 @@ from its directory, or pass --reset to start over.`,
 			if rpc := d.Network.Nodes[0].RPCAddress(); rpc != "" {
 				fmt.Fprintf(out, "veil devnet: CometBFT RPC of node0 at %s\n", rpc)
 			}
+			if l := d.L1(); l != nil {
+				where := cfg.L1.Endpoint
+				if l.Simulated() {
+					where = "simulated in process"
+				}
+				fmt.Fprintf(out, "veil devnet: L1 %s: registry %s, inbox %s, relayer %s\n", where, l.Registry(), l.Inbox(), l.Poster())
+			}
 			var traffic *devnet.Traffic
 			if !noDemo {
 				traffic = &devnet.Traffic{URL: d.APIURL(), Wallets: d.Wallets, Rate: rate}
@@ -79,7 +107,7 @@ from its directory, or pass --reset to start over.`,
 					}
 				}()
 			}
-			return statusLoop(ctx, out, d, traffic)
+			return statusLoop(ctx, out, d, traffic, posts)
 		},
 	}
 	f := cmd.Flags()
@@ -92,16 +120,53 @@ from its directory, or pass --reset to start over.`,
 	f.BoolVar(&noDemo, "no-demo", false, "send no demo traffic")
 	f.BoolVar(&noLedger, "no-rollups", false, "run no example token ledgers on the demo rollups")
 	f.StringVar(&logLevel, "log-level", "warn", "log level: debug, info, warn, error")
+	f.StringVar(&l1.endpoint, "l1", devnet.L1Simulated, "L1 to settle on: simulated, none, or a JSON-RPC URL")
+	f.StringVar(&l1.key, "l1-key", "", "file holding the hex private key that deploys and posts (required with an L1 URL)")
+	f.StringVar(&l1.inbox, "inbox", "", "use this deployed BatchInbox (and its registry)")
+	f.StringVar(&l1.registry, "registry", "", "deploy the inbox against this CommitteeRegistry")
 	return cmd
+}
+
+// l1Flags are veil devnet's L1 flags.
+type l1Flags struct{ endpoint, key, inbox, registry string }
+
+// apply fills c from the flags, with onPosted called for each post.
+func (f l1Flags) apply(c *devnet.L1Config, onPosted func(relayer.Posted)) error {
+	c.Endpoint = f.endpoint
+	if f.endpoint == devnet.L1None {
+		return nil
+	}
+	if f.key != "" {
+		k, err := crypto.LoadECDSA(f.key)
+		if err != nil {
+			return fmt.Errorf("--l1-key: %w", err)
+		}
+		c.Key = k
+	}
+	for _, a := range []struct {
+		flag, v string
+		to      *common.Address
+	}{{"inbox", f.inbox, &c.Inbox}, {"registry", f.registry, &c.Registry}} {
+		if a.v == "" {
+			continue
+		}
+		if !common.IsHexAddress(a.v) {
+			return fmt.Errorf("--%s %q is not an address", a.flag, a.v)
+		}
+		*a.to = common.HexToAddress(a.v)
+	}
+	c.OnPosted = onPosted
+	return nil
 }
 
 // ledgerEvery is how often, in seconds, statusLoop prints the example
 // ledgers' balances.
 const ledgerEvery = 10
 
-// statusLoop prints one status line a second, and the example ledgers'
-// balances every ledgerEvery seconds, until ctx is done.
-func statusLoop(ctx context.Context, out io.Writer, d *devnet.Devnet, traffic *devnet.Traffic) error {
+// statusLoop prints one status line a second, the example ledgers'
+// balances every ledgerEvery seconds, and a line per L1 post, until ctx is
+// done.
+func statusLoop(ctx context.Context, out io.Writer, d *devnet.Devnet, traffic *devnet.Traffic, posts <-chan relayer.Posted) error {
 	app := d.Network.Nodes[0].App()
 	sub := app.Subscribe(1024)
 	defer sub.Close()
@@ -113,6 +178,8 @@ func statusLoop(ctx context.Context, out io.Writer, d *devnet.Devnet, traffic *d
 		select {
 		case <-ctx.Done():
 			return nil
+		case p := <-posts:
+			fmt.Fprintf(out, "\r\033[KL1: heights %d..%d posted in L1 block %d, tx %s, gas %d\n", p.From, p.To, p.L1Block, p.Tx, p.GasUsed)
 		case b, ok := <-sub.C():
 			if !ok {
 				sub = app.Subscribe(1024)

@@ -66,7 +66,7 @@ directly comes with the rollup feed service.`,
 	for _, name := range []string{"l1", "key", "inbox", "batches"} {
 		_ = cmd.MarkFlagRequired(name)
 	}
-	cmd.AddCommand(newRelayerDeployCmd())
+	cmd.AddCommand(newRelayerDeployCmd(), newRelayerRegisterEonCmd())
 	return cmd
 }
 
