@@ -61,8 +61,8 @@
 //
 //	BatchMessage = H("veil/batch/v1" ‖ u8 len(chain_id) ‖ chain_id ‖ u64 height ‖ batch_root[32])
 //
-// and the batch root goes into the block's app data, so the CometBFT
-// commit covers it too.
+// and the sequencer's app hash commits to the batch root (see Firm
+// proofs), so the validators' CometBFT commit covers it too.
 //
 // Proofs are RFC 9162 §2.1.3 audit paths (leaf index, tree size, sibling
 // hashes from the leaf up) at both levels: a leg in its rollup's tree
@@ -84,4 +84,22 @@
 //
 // VerifySignedBatch adds the committee's signature, binding the root to
 // the chain and height.
+//
+// # Firm proofs
+//
+// The block K that records a height's decryption keys (or the height
+// itself, when it has no envelopes) hashes the batch roots it records
+// into its app hash, with SHA-256:
+//
+//	firm_roots(K) = SHA-256("veil/firm-roots/v1\x00" ‖ u32 n ‖ n × (u64 height ‖ batch_root[32]))
+//	AppHash(K)    = SHA-256("veil/app-hash/v2\x00" ‖ AppHash(K−1)[32] ‖ u64 K ‖ changes_root(K)[32] ‖ firm_roots(K))
+//
+// heights strictly increasing. The header of block K+1 carries AppHash(K)
+// and the validators sign it. A FirmProof holds AppHash(K−1),
+// changes_root(K) and the roots; FirmProof.Check finds the root and
+// FirmProof.AppHash recomputes AppHash(K) for comparison with a header
+// whose commit the caller has verified (the Go SDK's client.VerifyFirm
+// does all of it). Its binary form is
+//
+//	u8 1 ‖ u64 K ‖ AppHash(K−1)[32] ‖ changes_root(K)[32] ‖ u32 n ‖ n × (u64 height ‖ batch_root[32])
 package rollupfeed
