@@ -14,6 +14,7 @@ import (
 	"github.com/veilseq/veil/api"
 	veilv1 "github.com/veilseq/veil/api/gen/veil/v1"
 	"github.com/veilseq/veil/rollupfeed"
+	"github.com/veilseq/veil/threshold"
 )
 
 // Batch is one rollup's batch at one height, as the feed serves it.
@@ -21,6 +22,11 @@ type Batch struct {
 	Level api.DecryptionLevel // LevelSoft or LevelFirm
 	// Root is the block's batch root as the serving node states it.
 	Root common.Hash
+	// Eon and Signature, at LevelFirm on a node that collects them, are
+	// the committee's threshold signature on Root for the height
+	// (VerifySignedBatch checks it); Signature is nil otherwise.
+	Eon       uint64
+	Signature *threshold.Signature
 	// Firm, at LevelFirm, proves that the validators' commit covers Root
 	// (VerifyFirm checks it).
 	Firm *FirmProof
@@ -61,6 +67,10 @@ func batchFromProto(pb *veilv1.Batch) (*Batch, error) {
 		return nil, err
 	}
 	b := &Batch{Level: level, Root: common.BytesToHash(pb.GetBatchRoot()), Firm: firm, Batch: rb}
+	if b.Signature, err = signatureFromProto(pb.GetSignature()); err != nil {
+		return nil, err
+	}
+	b.Eon = pb.GetEon()
 	if rb.Height != pb.GetHeight() || rb.Rollup != pb.GetRollupId() {
 		return nil, fmt.Errorf("%w: encoded batch is for rollup %d at %d, the response says rollup %d at %d",
 			rollupfeed.ErrMalformed, rb.Rollup, rb.Height, pb.GetRollupId(), pb.GetHeight())

@@ -23,6 +23,10 @@ type RollupFeedBackend interface {
 	Subscribe(rollup uint64, from int64, level feed.Level) (*feed.Subscription, error)
 	Batch(level feed.Level, rollup uint64, height int64) (*rollupfeed.Batch, common.Hash, error)
 	Bundle(id common.Hash) (*feed.BundleInfo, error)
+	// Signature returns a height's committee signature, or an error
+	// wrapping feed.ErrNoSignature.
+	Signature(height int64) (*feed.SignedRoot, error)
+	SignedRoots(from int64, limit int) ([]feed.SignedRoot, error)
 	FirmEvidenceBackend
 }
 
@@ -109,6 +113,9 @@ func (f *rollupFeedService) SubscribeBatches(ctx context.Context, req *connect.R
 			}
 			b, err := BatchToProto(d.Level, d.Batch, d.Root)
 			if err == nil {
+				err = f.addSignature(d.Level, b)
+			}
+			if err == nil {
 				err = f.addFirmProof(ctx, d.Level, b)
 			}
 			if err != nil {
@@ -137,6 +144,9 @@ func (f *rollupFeedService) GetBatch(ctx context.Context, req *connect.Request[v
 	}
 	pb, err := BatchToProto(level, b, root)
 	if err == nil {
+		err = f.addSignature(level, pb)
+	}
+	if err == nil {
 		err = f.addFirmProof(ctx, level, pb)
 	}
 	if err != nil {
@@ -159,6 +169,13 @@ func (f *rollupFeedService) GetBundle(ctx context.Context, req *connect.Request[
 		res.Failed = info.Failed.Error()
 	}
 	if info.Level == feed.Firm {
+		sr, err := f.signature(info.Height)
+		if err != nil {
+			return nil, f.s.toConnect("GetBundle", err)
+		}
+		if sr != nil {
+			res.Eon, res.Signature = sr.Eon, sr.Signature
+		}
 		if res.FirmProof, err = f.firmProof(ctx, info.Height); err != nil {
 			return nil, f.s.toConnect("GetBundle", err)
 		}
@@ -180,3 +197,49 @@ func (f *rollupFeedService) GetBundle(ctx context.Context, req *connect.Request[
 
 // feedMsg is err's message without the package prefix.
 func feedMsg(err error) error { return errors.New(strings.TrimPrefix(err.Error(), "feed: ")) }
+
+// signature returns a height's signed root, nil if it has none.
+func (f *rollupFeedService) signature(height int64) (*feed.SignedRoot, error) {
+	sr, err := f.s.cfg.RollupFeed.Signature(height)
+	if errors.Is(err, feed.ErrNoSignature) {
+		return nil, nil
+	}
+	return sr, err
+}
+
+// addSignature sets a firm batch's committee signature, when the height
+// has one (always, on a feed that requires signatures).
+func (f *rollupFeedService) addSignature(level feed.Level, b *veilv1.Batch) error {
+	if level != feed.Firm {
+		return nil
+	}
+	sr, err := f.signature(b.GetHeight())
+	if err != nil || sr == nil {
+		return err
+	}
+	b.Eon, b.Signature = sr.Eon, sr.Signature
+	return nil
+}
+
+// Bounds of ListSignedRoots' limit.
+const (
+	defaultSignedRoots = 64
+	maxSignedRoots     = 1024
+)
+
+func (f *rollupFeedService) ListSignedRoots(_ context.Context, req *connect.Request[veilv1.ListSignedRootsRequest]) (*connect.Response[veilv1.ListSignedRootsResponse], error) {
+	limit := int(req.Msg.GetLimit())
+	if limit == 0 {
+		limit = defaultSignedRoots
+	}
+	limit = min(limit, maxSignedRoots)
+	roots, err := f.s.cfg.RollupFeed.SignedRoots(req.Msg.GetFromHeight(), limit)
+	if err != nil {
+		return nil, f.feedError("ListSignedRoots", err)
+	}
+	res := &veilv1.ListSignedRootsResponse{Roots: make([]*veilv1.SignedRoot, len(roots))}
+	for i, r := range roots {
+		res.Roots[i] = &veilv1.SignedRoot{Height: r.Height, BatchRoot: r.Root[:], Eon: r.Eon, Signature: r.Signature}
+	}
+	return connect.NewResponse(res), nil
+}

@@ -19,6 +19,7 @@ import (
 	"github.com/ethereum/go-ethereum/ethclient"
 	"github.com/spf13/cobra"
 
+	"github.com/veilseq/veil/api/client"
 	"github.com/veilseq/veil/contracts"
 	"github.com/veilseq/veil/contracts/relayer"
 	"github.com/veilseq/veil/threshold"
@@ -31,6 +32,7 @@ type relayerFlags struct {
 	key      string
 	inbox    string
 	batches  string
+	node     string
 	maxPerTx int
 	once     bool
 }
@@ -45,10 +47,13 @@ func newRelayerCmd() *cobra.Command {
 with --nodekey). It resumes from the inbox's lastHeight and posts several
 heights per transaction.
 
-Batches come from --batches, a file of JSON lines
+Batches come from a veil node with --node URL: the relayer follows the
+committee-signed batch roots the node serves (ListSignedRoots), which its
+keyholders sign once each height is firm. Or from --batches, a file of
+JSON lines
   {"height": 7, "root": "0x…", "eon": 1, "signature": "0x…(48 bytes)"}
-(a backfill, or a feed exported by hand). Following a node's firm feed
-directly comes with the rollup feed service.`,
+(a backfill). Give exactly one of the two. The inbox verifies every
+signature, so the node is trusted for liveness only.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
@@ -61,9 +66,12 @@ directly comes with the rollup feed service.`,
 	fl.StringVar(&f.key, "key", "", "file holding the hex private key that pays for posting")
 	fl.StringVar(&f.inbox, "inbox", "", "BatchInbox address")
 	fl.StringVar(&f.batches, "batches", "", "file of signed batches, one JSON object a line")
+	fl.StringVar(&f.node, "node", "", "veil node API URL to follow signed batch roots from (e.g. http://127.0.0.1:26670)")
 	fl.IntVar(&f.maxPerTx, "max-per-tx", 64, "heights per transaction (at most 256)")
 	fl.BoolVar(&f.once, "once", false, "post what is available and exit")
-	for _, name := range []string{"l1", "key", "inbox", "batches"} {
+	cmd.MarkFlagsOneRequired("batches", "node")
+	cmd.MarkFlagsMutuallyExclusive("batches", "node")
+	for _, name := range []string{"l1", "key", "inbox"} {
 		_ = cmd.MarkFlagRequired(name)
 	}
 	cmd.AddCommand(newRelayerDeployCmd(), newRelayerRegisterEonCmd())
@@ -78,9 +86,19 @@ func runRelayer(ctx context.Context, cmd *cobra.Command, f relayerFlags) error {
 	if !common.IsHexAddress(f.inbox) {
 		return fmt.Errorf("--inbox %q is not an address", f.inbox)
 	}
-	src, err := readBatches(f.batches)
-	if err != nil {
-		return err
+	var src relayer.Source
+	if f.node != "" {
+		c, err := client.Dial(f.node)
+		if err != nil {
+			return fmt.Errorf("--node: %w", err)
+		}
+		src = relayer.NewClientSource(c)
+	} else {
+		fs, err := readBatches(f.batches)
+		if err != nil {
+			return err
+		}
+		src = fs
 	}
 	client, err := ethclient.DialContext(ctx, f.l1)
 	if err != nil {

@@ -293,7 +293,12 @@ type GetBundleResponse struct {
 	Failed string `protobuf:"bytes,5,opt,name=failed,proto3" json:"failed,omitempty"`
 	// At FIRM: the proof that the validators' commit covers batch_root
 	// (see FirmProof).
-	FirmProof     *FirmProof `protobuf:"bytes,6,opt,name=firm_proof,json=firmProof,proto3" json:"firm_proof,omitempty"`
+	FirmProof *FirmProof `protobuf:"bytes,6,opt,name=firm_proof,json=firmProof,proto3" json:"firm_proof,omitempty"`
+	// At FIRM: the eon whose committee signed batch_root, and its
+	// 48-byte threshold BLS signature on rollupfeed.BatchMessage(chain id,
+	// height, batch_root) (rollupfeed.VerifyBatchSignature).
+	Eon           uint64 `protobuf:"varint,7,opt,name=eon,proto3" json:"eon,omitempty"`
+	Signature     []byte `protobuf:"bytes,8,opt,name=signature,proto3" json:"signature,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -366,6 +371,20 @@ func (x *GetBundleResponse) GetFailed() string {
 func (x *GetBundleResponse) GetFirmProof() *FirmProof {
 	if x != nil {
 		return x.FirmProof
+	}
+	return nil
+}
+
+func (x *GetBundleResponse) GetEon() uint64 {
+	if x != nil {
+		return x.Eon
+	}
+	return 0
+}
+
+func (x *GetBundleResponse) GetSignature() []byte {
+	if x != nil {
+		return x.Signature
 	}
 	return nil
 }
@@ -447,7 +466,12 @@ type Batch struct {
 	Encoded []byte `protobuf:"bytes,6,opt,name=encoded,proto3" json:"encoded,omitempty"`
 	// At FIRM: the proof that the validators' commit covers batch_root
 	// (see FirmProof). Unset at SOFT.
-	FirmProof     *FirmProof `protobuf:"bytes,7,opt,name=firm_proof,json=firmProof,proto3" json:"firm_proof,omitempty"`
+	FirmProof *FirmProof `protobuf:"bytes,7,opt,name=firm_proof,json=firmProof,proto3" json:"firm_proof,omitempty"`
+	// At FIRM: the eon whose committee signed batch_root, and its 48-byte
+	// threshold BLS signature on rollupfeed.BatchMessage(chain id, height,
+	// batch_root) (rollupfeed.VerifySignedBatch). Unset at SOFT.
+	Eon           uint64 `protobuf:"varint,8,opt,name=eon,proto3" json:"eon,omitempty"`
+	Signature     []byte `protobuf:"bytes,9,opt,name=signature,proto3" json:"signature,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -531,6 +555,20 @@ func (x *Batch) GetFirmProof() *FirmProof {
 	return nil
 }
 
+func (x *Batch) GetEon() uint64 {
+	if x != nil {
+		return x.Eon
+	}
+	return 0
+}
+
+func (x *Batch) GetSignature() []byte {
+	if x != nil {
+		return x.Signature
+	}
+	return nil
+}
+
 // Leg is one transaction's data for the rollup.
 type Leg struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -604,6 +642,175 @@ func (x *Leg) GetBundleRollups() []uint64 {
 	return nil
 }
 
+type ListSignedRootsRequest struct {
+	state      protoimpl.MessageState `protogen:"open.v1"`
+	FromHeight int64                  `protobuf:"varint,1,opt,name=from_height,json=fromHeight,proto3" json:"from_height,omitempty"`
+	// At most this many roots; 0 means 64, at most 1024.
+	Limit         uint32 `protobuf:"varint,2,opt,name=limit,proto3" json:"limit,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ListSignedRootsRequest) Reset() {
+	*x = ListSignedRootsRequest{}
+	mi := &file_veil_v1_rollupfeed_proto_msgTypes[9]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ListSignedRootsRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ListSignedRootsRequest) ProtoMessage() {}
+
+func (x *ListSignedRootsRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_veil_v1_rollupfeed_proto_msgTypes[9]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ListSignedRootsRequest.ProtoReflect.Descriptor instead.
+func (*ListSignedRootsRequest) Descriptor() ([]byte, []int) {
+	return file_veil_v1_rollupfeed_proto_rawDescGZIP(), []int{9}
+}
+
+func (x *ListSignedRootsRequest) GetFromHeight() int64 {
+	if x != nil {
+		return x.FromHeight
+	}
+	return 0
+}
+
+func (x *ListSignedRootsRequest) GetLimit() uint32 {
+	if x != nil {
+		return x.Limit
+	}
+	return 0
+}
+
+type ListSignedRootsResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Roots         []*SignedRoot          `protobuf:"bytes,1,rep,name=roots,proto3" json:"roots,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ListSignedRootsResponse) Reset() {
+	*x = ListSignedRootsResponse{}
+	mi := &file_veil_v1_rollupfeed_proto_msgTypes[10]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ListSignedRootsResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ListSignedRootsResponse) ProtoMessage() {}
+
+func (x *ListSignedRootsResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_veil_v1_rollupfeed_proto_msgTypes[10]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ListSignedRootsResponse.ProtoReflect.Descriptor instead.
+func (*ListSignedRootsResponse) Descriptor() ([]byte, []int) {
+	return file_veil_v1_rollupfeed_proto_rawDescGZIP(), []int{10}
+}
+
+func (x *ListSignedRootsResponse) GetRoots() []*SignedRoot {
+	if x != nil {
+		return x.Roots
+	}
+	return nil
+}
+
+// SignedRoot is one height's batch root with the committee's signature.
+type SignedRoot struct {
+	state  protoimpl.MessageState `protogen:"open.v1"`
+	Height int64                  `protobuf:"varint,1,opt,name=height,proto3" json:"height,omitempty"`
+	// 32 bytes.
+	BatchRoot []byte `protobuf:"bytes,2,opt,name=batch_root,json=batchRoot,proto3" json:"batch_root,omitempty"`
+	Eon       uint64 `protobuf:"varint,3,opt,name=eon,proto3" json:"eon,omitempty"`
+	// 48-byte threshold BLS signature on rollupfeed.BatchMessage(chain id,
+	// height, batch_root).
+	Signature     []byte `protobuf:"bytes,4,opt,name=signature,proto3" json:"signature,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *SignedRoot) Reset() {
+	*x = SignedRoot{}
+	mi := &file_veil_v1_rollupfeed_proto_msgTypes[11]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *SignedRoot) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*SignedRoot) ProtoMessage() {}
+
+func (x *SignedRoot) ProtoReflect() protoreflect.Message {
+	mi := &file_veil_v1_rollupfeed_proto_msgTypes[11]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use SignedRoot.ProtoReflect.Descriptor instead.
+func (*SignedRoot) Descriptor() ([]byte, []int) {
+	return file_veil_v1_rollupfeed_proto_rawDescGZIP(), []int{11}
+}
+
+func (x *SignedRoot) GetHeight() int64 {
+	if x != nil {
+		return x.Height
+	}
+	return 0
+}
+
+func (x *SignedRoot) GetBatchRoot() []byte {
+	if x != nil {
+		return x.BatchRoot
+	}
+	return nil
+}
+
+func (x *SignedRoot) GetEon() uint64 {
+	if x != nil {
+		return x.Eon
+	}
+	return 0
+}
+
+func (x *SignedRoot) GetSignature() []byte {
+	if x != nil {
+		return x.Signature
+	}
+	return nil
+}
+
 // FirmProof shows that the CometBFT commit of the sequencer's validators
 // covers a firm batch root. The block at recorded_at recorded the root
 // (it is in roots), and its app hash
@@ -634,7 +841,7 @@ type FirmProof struct {
 
 func (x *FirmProof) Reset() {
 	*x = FirmProof{}
-	mi := &file_veil_v1_rollupfeed_proto_msgTypes[9]
+	mi := &file_veil_v1_rollupfeed_proto_msgTypes[12]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -646,7 +853,7 @@ func (x *FirmProof) String() string {
 func (*FirmProof) ProtoMessage() {}
 
 func (x *FirmProof) ProtoReflect() protoreflect.Message {
-	mi := &file_veil_v1_rollupfeed_proto_msgTypes[9]
+	mi := &file_veil_v1_rollupfeed_proto_msgTypes[12]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -659,7 +866,7 @@ func (x *FirmProof) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use FirmProof.ProtoReflect.Descriptor instead.
 func (*FirmProof) Descriptor() ([]byte, []int) {
-	return file_veil_v1_rollupfeed_proto_rawDescGZIP(), []int{9}
+	return file_veil_v1_rollupfeed_proto_rawDescGZIP(), []int{12}
 }
 
 func (x *FirmProof) GetRecordedAt() int64 {
@@ -708,7 +915,7 @@ type FirmRoot struct {
 
 func (x *FirmRoot) Reset() {
 	*x = FirmRoot{}
-	mi := &file_veil_v1_rollupfeed_proto_msgTypes[10]
+	mi := &file_veil_v1_rollupfeed_proto_msgTypes[13]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -720,7 +927,7 @@ func (x *FirmRoot) String() string {
 func (*FirmRoot) ProtoMessage() {}
 
 func (x *FirmRoot) ProtoReflect() protoreflect.Message {
-	mi := &file_veil_v1_rollupfeed_proto_msgTypes[10]
+	mi := &file_veil_v1_rollupfeed_proto_msgTypes[13]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -733,7 +940,7 @@ func (x *FirmRoot) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use FirmRoot.ProtoReflect.Descriptor instead.
 func (*FirmRoot) Descriptor() ([]byte, []int) {
-	return file_veil_v1_rollupfeed_proto_rawDescGZIP(), []int{10}
+	return file_veil_v1_rollupfeed_proto_rawDescGZIP(), []int{13}
 }
 
 func (x *FirmRoot) GetHeight() int64 {
@@ -769,7 +976,7 @@ const file_veil_v1_rollupfeed_proto_rawDesc = "" +
 	"\x10GetBatchResponse\x12$\n" +
 	"\x05batch\x18\x01 \x01(\v2\x0e.veil.v1.BatchR\x05batch\"/\n" +
 	"\x10GetBundleRequest\x12\x1b\n" +
-	"\tbundle_id\x18\x01 \x01(\tR\bbundleId\"\xed\x01\n" +
+	"\tbundle_id\x18\x01 \x01(\tR\bbundleId\"\x9d\x02\n" +
 	"\x11GetBundleResponse\x12.\n" +
 	"\x05level\x18\x01 \x01(\x0e2\x18.veil.v1.DecryptionLevelR\x05level\x12\x16\n" +
 	"\x06height\x18\x02 \x01(\x03R\x06height\x12\x1d\n" +
@@ -778,11 +985,13 @@ const file_veil_v1_rollupfeed_proto_rawDesc = "" +
 	"\x04legs\x18\x04 \x03(\v2\x12.veil.v1.ProvenLegR\x04legs\x12\x16\n" +
 	"\x06failed\x18\x05 \x01(\tR\x06failed\x121\n" +
 	"\n" +
-	"firm_proof\x18\x06 \x01(\v2\x12.veil.v1.FirmProofR\tfirmProof\"[\n" +
+	"firm_proof\x18\x06 \x01(\v2\x12.veil.v1.FirmProofR\tfirmProof\x12\x10\n" +
+	"\x03eon\x18\a \x01(\x04R\x03eon\x12\x1c\n" +
+	"\tsignature\x18\b \x01(\fR\tsignature\"[\n" +
 	"\tProvenLeg\x12\x1e\n" +
 	"\x03leg\x18\x01 \x01(\v2\f.veil.v1.LegR\x03leg\x12\x18\n" +
 	"\aencoded\x18\x02 \x01(\fR\aencoded\x12\x14\n" +
-	"\x05proof\x18\x03 \x01(\fR\x05proof\"\xfa\x01\n" +
+	"\x05proof\x18\x03 \x01(\fR\x05proof\"\xaa\x02\n" +
 	"\x05Batch\x12\x1b\n" +
 	"\trollup_id\x18\x01 \x01(\x04R\brollupId\x12\x16\n" +
 	"\x06height\x18\x02 \x01(\x03R\x06height\x12.\n" +
@@ -792,12 +1001,27 @@ const file_veil_v1_rollupfeed_proto_rawDesc = "" +
 	"\x04legs\x18\x05 \x03(\v2\f.veil.v1.LegR\x04legs\x12\x18\n" +
 	"\aencoded\x18\x06 \x01(\fR\aencoded\x121\n" +
 	"\n" +
-	"firm_proof\x18\a \x01(\v2\x12.veil.v1.FirmProofR\tfirmProof\"x\n" +
+	"firm_proof\x18\a \x01(\v2\x12.veil.v1.FirmProofR\tfirmProof\x12\x10\n" +
+	"\x03eon\x18\b \x01(\x04R\x03eon\x12\x1c\n" +
+	"\tsignature\x18\t \x01(\fR\tsignature\"x\n" +
 	"\x03Leg\x12\x19\n" +
 	"\btx_index\x18\x01 \x01(\rR\atxIndex\x12\x1b\n" +
 	"\tbundle_id\x18\x02 \x01(\tR\bbundleId\x12\x12\n" +
 	"\x04data\x18\x03 \x01(\fR\x04data\x12%\n" +
-	"\x0ebundle_rollups\x18\x04 \x03(\x04R\rbundleRollups\"\xc1\x01\n" +
+	"\x0ebundle_rollups\x18\x04 \x03(\x04R\rbundleRollups\"O\n" +
+	"\x16ListSignedRootsRequest\x12\x1f\n" +
+	"\vfrom_height\x18\x01 \x01(\x03R\n" +
+	"fromHeight\x12\x14\n" +
+	"\x05limit\x18\x02 \x01(\rR\x05limit\"D\n" +
+	"\x17ListSignedRootsResponse\x12)\n" +
+	"\x05roots\x18\x01 \x03(\v2\x13.veil.v1.SignedRootR\x05roots\"s\n" +
+	"\n" +
+	"SignedRoot\x12\x16\n" +
+	"\x06height\x18\x01 \x01(\x03R\x06height\x12\x1d\n" +
+	"\n" +
+	"batch_root\x18\x02 \x01(\fR\tbatchRoot\x12\x10\n" +
+	"\x03eon\x18\x03 \x01(\x04R\x03eon\x12\x1c\n" +
+	"\tsignature\x18\x04 \x01(\fR\tsignature\"\xc1\x01\n" +
 	"\tFirmProof\x12\x1f\n" +
 	"\vrecorded_at\x18\x01 \x01(\x03R\n" +
 	"recordedAt\x12\"\n" +
@@ -807,11 +1031,12 @@ const file_veil_v1_rollupfeed_proto_rawDesc = "" +
 	"\rsigned_header\x18\x05 \x01(\fR\fsignedHeader\"6\n" +
 	"\bFirmRoot\x12\x16\n" +
 	"\x06height\x18\x01 \x01(\x03R\x06height\x12\x12\n" +
-	"\x04root\x18\x02 \x01(\fR\x04root2\xfd\x01\n" +
+	"\x04root\x18\x02 \x01(\fR\x04root2\xd8\x02\n" +
 	"\x11RollupFeedService\x12Y\n" +
 	"\x10SubscribeBatches\x12 .veil.v1.SubscribeBatchesRequest\x1a!.veil.v1.SubscribeBatchesResponse0\x01\x12D\n" +
 	"\bGetBatch\x12\x18.veil.v1.GetBatchRequest\x1a\x19.veil.v1.GetBatchResponse\"\x03\x90\x02\x01\x12G\n" +
-	"\tGetBundle\x12\x19.veil.v1.GetBundleRequest\x1a\x1a.veil.v1.GetBundleResponse\"\x03\x90\x02\x01B\x8b\x01\n" +
+	"\tGetBundle\x12\x19.veil.v1.GetBundleRequest\x1a\x1a.veil.v1.GetBundleResponse\"\x03\x90\x02\x01\x12Y\n" +
+	"\x0fListSignedRoots\x12\x1f.veil.v1.ListSignedRootsRequest\x1a .veil.v1.ListSignedRootsResponse\"\x03\x90\x02\x01B\x8b\x01\n" +
 	"\vcom.veil.v1B\x0fRollupfeedProtoP\x01Z.github.com/veilseq/veil/api/gen/veil/v1;veilv1\xa2\x02\x03VXX\xaa\x02\aVeil.V1\xca\x02\aVeil\\V1\xe2\x02\x13Veil\\V1\\GPBMetadata\xea\x02\bVeil::V1b\x06proto3"
 
 var (
@@ -826,7 +1051,7 @@ func file_veil_v1_rollupfeed_proto_rawDescGZIP() []byte {
 	return file_veil_v1_rollupfeed_proto_rawDescData
 }
 
-var file_veil_v1_rollupfeed_proto_msgTypes = make([]protoimpl.MessageInfo, 11)
+var file_veil_v1_rollupfeed_proto_msgTypes = make([]protoimpl.MessageInfo, 14)
 var file_veil_v1_rollupfeed_proto_goTypes = []any{
 	(*SubscribeBatchesRequest)(nil),  // 0: veil.v1.SubscribeBatchesRequest
 	(*SubscribeBatchesResponse)(nil), // 1: veil.v1.SubscribeBatchesResponse
@@ -837,34 +1062,40 @@ var file_veil_v1_rollupfeed_proto_goTypes = []any{
 	(*ProvenLeg)(nil),                // 6: veil.v1.ProvenLeg
 	(*Batch)(nil),                    // 7: veil.v1.Batch
 	(*Leg)(nil),                      // 8: veil.v1.Leg
-	(*FirmProof)(nil),                // 9: veil.v1.FirmProof
-	(*FirmRoot)(nil),                 // 10: veil.v1.FirmRoot
-	(DecryptionLevel)(0),             // 11: veil.v1.DecryptionLevel
+	(*ListSignedRootsRequest)(nil),   // 9: veil.v1.ListSignedRootsRequest
+	(*ListSignedRootsResponse)(nil),  // 10: veil.v1.ListSignedRootsResponse
+	(*SignedRoot)(nil),               // 11: veil.v1.SignedRoot
+	(*FirmProof)(nil),                // 12: veil.v1.FirmProof
+	(*FirmRoot)(nil),                 // 13: veil.v1.FirmRoot
+	(DecryptionLevel)(0),             // 14: veil.v1.DecryptionLevel
 }
 var file_veil_v1_rollupfeed_proto_depIdxs = []int32{
-	11, // 0: veil.v1.SubscribeBatchesRequest.level:type_name -> veil.v1.DecryptionLevel
+	14, // 0: veil.v1.SubscribeBatchesRequest.level:type_name -> veil.v1.DecryptionLevel
 	7,  // 1: veil.v1.SubscribeBatchesResponse.batch:type_name -> veil.v1.Batch
-	11, // 2: veil.v1.GetBatchRequest.level:type_name -> veil.v1.DecryptionLevel
+	14, // 2: veil.v1.GetBatchRequest.level:type_name -> veil.v1.DecryptionLevel
 	7,  // 3: veil.v1.GetBatchResponse.batch:type_name -> veil.v1.Batch
-	11, // 4: veil.v1.GetBundleResponse.level:type_name -> veil.v1.DecryptionLevel
+	14, // 4: veil.v1.GetBundleResponse.level:type_name -> veil.v1.DecryptionLevel
 	6,  // 5: veil.v1.GetBundleResponse.legs:type_name -> veil.v1.ProvenLeg
-	9,  // 6: veil.v1.GetBundleResponse.firm_proof:type_name -> veil.v1.FirmProof
+	12, // 6: veil.v1.GetBundleResponse.firm_proof:type_name -> veil.v1.FirmProof
 	8,  // 7: veil.v1.ProvenLeg.leg:type_name -> veil.v1.Leg
-	11, // 8: veil.v1.Batch.level:type_name -> veil.v1.DecryptionLevel
+	14, // 8: veil.v1.Batch.level:type_name -> veil.v1.DecryptionLevel
 	8,  // 9: veil.v1.Batch.legs:type_name -> veil.v1.Leg
-	9,  // 10: veil.v1.Batch.firm_proof:type_name -> veil.v1.FirmProof
-	10, // 11: veil.v1.FirmProof.roots:type_name -> veil.v1.FirmRoot
-	0,  // 12: veil.v1.RollupFeedService.SubscribeBatches:input_type -> veil.v1.SubscribeBatchesRequest
-	2,  // 13: veil.v1.RollupFeedService.GetBatch:input_type -> veil.v1.GetBatchRequest
-	4,  // 14: veil.v1.RollupFeedService.GetBundle:input_type -> veil.v1.GetBundleRequest
-	1,  // 15: veil.v1.RollupFeedService.SubscribeBatches:output_type -> veil.v1.SubscribeBatchesResponse
-	3,  // 16: veil.v1.RollupFeedService.GetBatch:output_type -> veil.v1.GetBatchResponse
-	5,  // 17: veil.v1.RollupFeedService.GetBundle:output_type -> veil.v1.GetBundleResponse
-	15, // [15:18] is the sub-list for method output_type
-	12, // [12:15] is the sub-list for method input_type
-	12, // [12:12] is the sub-list for extension type_name
-	12, // [12:12] is the sub-list for extension extendee
-	0,  // [0:12] is the sub-list for field type_name
+	12, // 10: veil.v1.Batch.firm_proof:type_name -> veil.v1.FirmProof
+	11, // 11: veil.v1.ListSignedRootsResponse.roots:type_name -> veil.v1.SignedRoot
+	13, // 12: veil.v1.FirmProof.roots:type_name -> veil.v1.FirmRoot
+	0,  // 13: veil.v1.RollupFeedService.SubscribeBatches:input_type -> veil.v1.SubscribeBatchesRequest
+	2,  // 14: veil.v1.RollupFeedService.GetBatch:input_type -> veil.v1.GetBatchRequest
+	4,  // 15: veil.v1.RollupFeedService.GetBundle:input_type -> veil.v1.GetBundleRequest
+	9,  // 16: veil.v1.RollupFeedService.ListSignedRoots:input_type -> veil.v1.ListSignedRootsRequest
+	1,  // 17: veil.v1.RollupFeedService.SubscribeBatches:output_type -> veil.v1.SubscribeBatchesResponse
+	3,  // 18: veil.v1.RollupFeedService.GetBatch:output_type -> veil.v1.GetBatchResponse
+	5,  // 19: veil.v1.RollupFeedService.GetBundle:output_type -> veil.v1.GetBundleResponse
+	10, // 20: veil.v1.RollupFeedService.ListSignedRoots:output_type -> veil.v1.ListSignedRootsResponse
+	17, // [17:21] is the sub-list for method output_type
+	13, // [13:17] is the sub-list for method input_type
+	13, // [13:13] is the sub-list for extension type_name
+	13, // [13:13] is the sub-list for extension extendee
+	0,  // [0:13] is the sub-list for field type_name
 }
 
 func init() { file_veil_v1_rollupfeed_proto_init() }
@@ -879,7 +1110,7 @@ func file_veil_v1_rollupfeed_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_veil_v1_rollupfeed_proto_rawDesc), len(file_veil_v1_rollupfeed_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   11,
+			NumMessages:   14,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

@@ -46,6 +46,9 @@ const (
 	// RollupFeedServiceGetBundleProcedure is the fully-qualified name of the RollupFeedService's
 	// GetBundle RPC.
 	RollupFeedServiceGetBundleProcedure = "/veil.v1.RollupFeedService/GetBundle"
+	// RollupFeedServiceListSignedRootsProcedure is the fully-qualified name of the RollupFeedService's
+	// ListSignedRoots RPC.
+	RollupFeedServiceListSignedRootsProcedure = "/veil.v1.RollupFeedService/ListSignedRoots"
 )
 
 // RollupFeedServiceClient is a client for the veil.v1.RollupFeedService service.
@@ -72,6 +75,13 @@ type RollupFeedServiceClient interface {
 	// the best level available. NOT_FOUND for a hash no committed block
 	// holds; FAILED_PRECONDITION while its block is not decrypted yet.
 	GetBundle(context.Context, *connect.Request[v1.GetBundleRequest]) (*connect.Response[v1.GetBundleResponse], error)
+	// ListSignedRoots returns the committee-signed batch roots from
+	// from_height on, in height order and contiguous: it stops before the
+	// first height not signed yet, so an empty answer means from_height is
+	// not signed yet. What relayers post to the L1 BatchInbox. limit 0
+	// means 64; at most 1024. INVALID_ARGUMENT for a from_height outside
+	// 1..2^62.
+	ListSignedRoots(context.Context, *connect.Request[v1.ListSignedRootsRequest]) (*connect.Response[v1.ListSignedRootsResponse], error)
 }
 
 // NewRollupFeedServiceClient constructs a client for the veil.v1.RollupFeedService service. By
@@ -105,6 +115,13 @@ func NewRollupFeedServiceClient(httpClient connect.HTTPClient, baseURL string, o
 			connect.WithIdempotency(connect.IdempotencyNoSideEffects),
 			connect.WithClientOptions(opts...),
 		),
+		listSignedRoots: connect.NewClient[v1.ListSignedRootsRequest, v1.ListSignedRootsResponse](
+			httpClient,
+			baseURL+RollupFeedServiceListSignedRootsProcedure,
+			connect.WithSchema(rollupFeedServiceMethods.ByName("ListSignedRoots")),
+			connect.WithIdempotency(connect.IdempotencyNoSideEffects),
+			connect.WithClientOptions(opts...),
+		),
 	}
 }
 
@@ -113,6 +130,7 @@ type rollupFeedServiceClient struct {
 	subscribeBatches *connect.Client[v1.SubscribeBatchesRequest, v1.SubscribeBatchesResponse]
 	getBatch         *connect.Client[v1.GetBatchRequest, v1.GetBatchResponse]
 	getBundle        *connect.Client[v1.GetBundleRequest, v1.GetBundleResponse]
+	listSignedRoots  *connect.Client[v1.ListSignedRootsRequest, v1.ListSignedRootsResponse]
 }
 
 // SubscribeBatches calls veil.v1.RollupFeedService.SubscribeBatches.
@@ -128,6 +146,11 @@ func (c *rollupFeedServiceClient) GetBatch(ctx context.Context, req *connect.Req
 // GetBundle calls veil.v1.RollupFeedService.GetBundle.
 func (c *rollupFeedServiceClient) GetBundle(ctx context.Context, req *connect.Request[v1.GetBundleRequest]) (*connect.Response[v1.GetBundleResponse], error) {
 	return c.getBundle.CallUnary(ctx, req)
+}
+
+// ListSignedRoots calls veil.v1.RollupFeedService.ListSignedRoots.
+func (c *rollupFeedServiceClient) ListSignedRoots(ctx context.Context, req *connect.Request[v1.ListSignedRootsRequest]) (*connect.Response[v1.ListSignedRootsResponse], error) {
+	return c.listSignedRoots.CallUnary(ctx, req)
 }
 
 // RollupFeedServiceHandler is an implementation of the veil.v1.RollupFeedService service.
@@ -154,6 +177,13 @@ type RollupFeedServiceHandler interface {
 	// the best level available. NOT_FOUND for a hash no committed block
 	// holds; FAILED_PRECONDITION while its block is not decrypted yet.
 	GetBundle(context.Context, *connect.Request[v1.GetBundleRequest]) (*connect.Response[v1.GetBundleResponse], error)
+	// ListSignedRoots returns the committee-signed batch roots from
+	// from_height on, in height order and contiguous: it stops before the
+	// first height not signed yet, so an empty answer means from_height is
+	// not signed yet. What relayers post to the L1 BatchInbox. limit 0
+	// means 64; at most 1024. INVALID_ARGUMENT for a from_height outside
+	// 1..2^62.
+	ListSignedRoots(context.Context, *connect.Request[v1.ListSignedRootsRequest]) (*connect.Response[v1.ListSignedRootsResponse], error)
 }
 
 // NewRollupFeedServiceHandler builds an HTTP handler from the service implementation. It returns
@@ -183,6 +213,13 @@ func NewRollupFeedServiceHandler(svc RollupFeedServiceHandler, opts ...connect.H
 		connect.WithIdempotency(connect.IdempotencyNoSideEffects),
 		connect.WithHandlerOptions(opts...),
 	)
+	rollupFeedServiceListSignedRootsHandler := connect.NewUnaryHandler(
+		RollupFeedServiceListSignedRootsProcedure,
+		svc.ListSignedRoots,
+		connect.WithSchema(rollupFeedServiceMethods.ByName("ListSignedRoots")),
+		connect.WithIdempotency(connect.IdempotencyNoSideEffects),
+		connect.WithHandlerOptions(opts...),
+	)
 	return "/veil.v1.RollupFeedService/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		switch r.URL.Path {
 		case RollupFeedServiceSubscribeBatchesProcedure:
@@ -191,6 +228,8 @@ func NewRollupFeedServiceHandler(svc RollupFeedServiceHandler, opts ...connect.H
 			rollupFeedServiceGetBatchHandler.ServeHTTP(w, r)
 		case RollupFeedServiceGetBundleProcedure:
 			rollupFeedServiceGetBundleHandler.ServeHTTP(w, r)
+		case RollupFeedServiceListSignedRootsProcedure:
+			rollupFeedServiceListSignedRootsHandler.ServeHTTP(w, r)
 		default:
 			http.NotFound(w, r)
 		}
@@ -210,4 +249,8 @@ func (UnimplementedRollupFeedServiceHandler) GetBatch(context.Context, *connect.
 
 func (UnimplementedRollupFeedServiceHandler) GetBundle(context.Context, *connect.Request[v1.GetBundleRequest]) (*connect.Response[v1.GetBundleResponse], error) {
 	return nil, connect.NewError(connect.CodeUnimplemented, errors.New("veil.v1.RollupFeedService.GetBundle is not implemented"))
+}
+
+func (UnimplementedRollupFeedServiceHandler) ListSignedRoots(context.Context, *connect.Request[v1.ListSignedRootsRequest]) (*connect.Response[v1.ListSignedRootsResponse], error) {
+	return nil, connect.NewError(connect.CodeUnimplemented, errors.New("veil.v1.RollupFeedService.ListSignedRoots is not implemented"))
 }

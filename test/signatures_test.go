@@ -1,0 +1,299 @@
+package test
+
+import (
+	"context"
+	"crypto/ecdsa"
+	"crypto/ed25519"
+	"math/big"
+	"sync"
+	"testing"
+	"time"
+
+	"connectrpc.com/connect"
+	"github.com/ethereum/go-ethereum/accounts/abi/bind/v2"
+	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/core/types"
+	"github.com/ethereum/go-ethereum/crypto"
+	"github.com/ethereum/go-ethereum/eth/ethconfig"
+	"github.com/ethereum/go-ethereum/ethclient/simulated"
+	gethnode "github.com/ethereum/go-ethereum/node"
+
+	"github.com/veilseq/veil/api"
+	"github.com/veilseq/veil/api/client"
+	"github.com/veilseq/veil/contracts"
+	"github.com/veilseq/veil/contracts/bindings"
+	"github.com/veilseq/veil/contracts/relayer"
+	"github.com/veilseq/veil/decrypt"
+	"github.com/veilseq/veil/internal/devnet"
+	"github.com/veilseq/veil/rollupfeed"
+	"github.com/veilseq/veil/threshold"
+)
+
+// simL1 is go-ethereum's simulated backend at Prague with a
+// CommitteeRegistry and a BatchInbox for chainID, mining every 50 ms.
+type simL1 struct {
+	sim    *simulated.Backend
+	key    *ecdsa.PrivateKey
+	opts   *bind.TransactOpts
+	reg    common.Address
+	inbox  common.Address
+	abi    *bindings.BatchInbox
+	cancel context.CancelFunc
+	wg     sync.WaitGroup
+}
+
+func newSimL1(t *testing.T, chainID string) *simL1 {
+	t.Helper()
+	key, err := crypto.ToECDSA(append(make([]byte, 31), 9))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cc := contracts.SimulatedChainConfig()
+	l := &simL1{key: key, abi: bindings.NewBatchInbox()}
+	l.sim = simulated.NewBackend(types.GenesisAlloc{crypto.PubkeyToAddress(key.PublicKey): {Balance: new(big.Int).Lsh(big.NewInt(1), 100)}},
+		func(_ *gethnode.Config, ec *ethconfig.Config) { ec.Genesis.Config = cc },
+		simulated.WithBlockGasLimit(60_000_000))
+	l.opts = bind.NewKeyedTransactor(key, cc.ChainID)
+	if l.reg, _, err = contracts.DeployRegistry(l.opts, l.sim.Client(), crypto.PubkeyToAddress(key.PublicKey)); err != nil {
+		t.Fatal(err)
+	}
+	l.sim.Commit()
+	if l.inbox, _, err = contracts.DeployInbox(l.opts, l.sim.Client(), l.reg, chainID); err != nil {
+		t.Fatal(err)
+	}
+	l.sim.Commit()
+	ctx, cancel := context.WithCancel(context.Background())
+	l.cancel = cancel
+	l.wg.Go(func() {
+		for ctx.Err() == nil {
+			l.sim.Commit()
+			select {
+			case <-ctx.Done():
+			case <-time.After(50 * time.Millisecond):
+			}
+		}
+	})
+	t.Cleanup(func() {
+		l.cancel()
+		l.wg.Wait()
+		_ = l.sim.Close()
+	})
+	return l
+}
+
+// registerDevnetEon registers the devnet's eon as its validators' state
+// records it.
+func (l *simL1) registerDevnetEon(t *testing.T, ctx context.Context, d *devnet.Devnet, pk *threshold.EonPublicKey) {
+	t.Helper()
+	app := d.Network.Nodes[0].App()
+	eon, err := app.Eon(pk.Eon())
+	if err != nil {
+		t.Fatal(err)
+	}
+	khs, err := app.Keyholders(pk.Eon())
+	if err != nil {
+		t.Fatal(err)
+	}
+	members, err := contracts.KeyholderAddresses(khs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	args, err := contracts.NewEonArgs(pk, uint64(max(eon.ActivationHeight, 1)), members)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tx, err := contracts.EnsureEon(ctx, l.opts, l.sim.Client(), l.reg, args)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tx != nil {
+		if _, err := bind.WaitMined(ctx, l.sim.Client(), tx.Hash()); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+func (l *simL1) call(t *testing.T, data []byte) []byte {
+	t.Helper()
+	out, err := l.abi.Instance(l.sim.Client(), l.inbox).CallRaw(&bind.CallOpts{}, data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// TestCommitteeSignsFirmRoots runs a 4-member, t = 3 committee with one
+// keyholder sending garbage partial signatures: every firm batch carries
+// the committee's signature and it verifies against the eon key; every
+// node records the garbage as misbehaviour; a relayer following the node
+// over the SDK posts the real roots to a BatchInbox on a simulated L1,
+// which accepts the signatures and then proves a real leg.
+func TestCommitteeSignsFirmRoots(t *testing.T) {
+	cfg := devnetConfig(t.TempDir(), 4)
+	cfg.Keyholders = map[int]devnet.KeyholderFault{2: devnet.KeyholderGarbage}
+	d, err := devnet.Start(context.Background(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() {
+		if err := d.Stop(); err != nil {
+			t.Errorf("stop: %v", err)
+		}
+	}()
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	c, err := client.Dial(d.APIURL())
+	if err != nil {
+		t.Fatal(err)
+	}
+	params, err := c.Params(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pk, chainID := params.EonKey, params.ChainID
+
+	txs := send(t, ctx, d, 16)
+	var top int64
+	var some common.Hash
+	for h, height := range txs {
+		if height > top {
+			top, some = height, h
+		}
+	}
+	for i := range d.Network.Nodes {
+		waitFor(t, ctx, "signatures up to the last transaction's height", func() bool {
+			return d.Network.Nodes[i].Feed().SignedTip() >= top+1
+		})
+	}
+
+	// Every firm batch of both rollups carries a signature that verifies.
+	for _, r := range devnet.DemoRollups {
+		n := int64(0)
+		for b, err := range c.Subscribe(ctx, r.ID, 1, api.LevelFirm) {
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := client.VerifySignedBatch(b, pk, chainID); err != nil {
+				t.Fatalf("rollup %d height %d: %v", r.ID, b.Height, err)
+			}
+			if err := rollupfeed.VerifyBatchSignature(pk, chainID, b.Height, b.Root, b.Signature); err != nil {
+				t.Fatal(err)
+			}
+			if n++; b.Height >= top+1 {
+				break
+			}
+		}
+	}
+	// A signature does not carry over to another height or root.
+	b, err := c.GetBatch(ctx, devnet.DemoRollups[0].ID, top, api.LevelFirm)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := rollupfeed.VerifyBatchSignature(pk, chainID, top+1, b.Root, b.Signature); err == nil {
+		t.Fatal("signature verifies for another height")
+	}
+	if soft, err := c.GetBatch(ctx, devnet.DemoRollups[0].ID, top, api.LevelSoft); err != nil || soft.Signature != nil {
+		t.Fatalf("soft batch: signature %v, %v", soft.Signature, err)
+	}
+
+	// With an honest member stopped, the garbage member's partials are
+	// needed: every node checks them, records them as misbehaviour, and
+	// signs nothing with t − 1 valid partials, while empty heights keep
+	// turning firm. Restarted, the member signs the backlog.
+	stopped := d.Network.Nodes[0].Feed().SignedTip()
+	d.StopKeyholder(4)
+	for i := range d.Network.Nodes {
+		waitFor(t, ctx, "firm heights with a member stopped", func() bool {
+			return d.Signatures(i).Firm() >= stopped+5 && len(d.Signatures(i).Evidence()) > 0
+		})
+	}
+	for i := range d.Network.Nodes {
+		f := d.Network.Nodes[i].Feed()
+		if f.SignedTip() > stopped+1 { // at most one height in flight when it stopped
+			t.Fatalf("node %d signed up to %d with two valid partials (stopped at %d)", i, f.SignedTip(), stopped)
+		}
+		for _, e := range d.Signatures(i).Evidence() {
+			if e.Member != 2 {
+				t.Fatalf("node %d: evidence against member %d: %+v", i, e.Member, e)
+			}
+		}
+	}
+	if err := d.StartKeyholder(4); err != nil {
+		t.Fatal(err)
+	}
+	resume := d.Signatures(0).Firm()
+	for i := range d.Network.Nodes {
+		waitFor(t, ctx, "the backlog signed", func() bool { return d.Network.Nodes[i].Feed().SignedTip() >= resume })
+	}
+
+	// Over the network: a submission signed with a key that is not the
+	// member's, or from a non-member, is refused before it is looked at.
+	_, stranger, _ := ed25519.GenerateKey(nil)
+	kc := decrypt.NewClient(d.APIURL(), chainID, stranger, nil)
+	rs := &decrypt.RootSignatures{Eon: pk.Eon(), Member: 1, Entries: []decrypt.RootSignature{{Height: 1, Root: b.Root, Partial: d.Shares[0].SignPartial([]byte("x"))}}}
+	if err := kc.SubmitBatchSignatures(ctx, rs); connect.CodeOf(err) != connect.CodeUnauthenticated {
+		t.Fatalf("stranger's key: %v", err)
+	}
+	rs.Member = 9
+	if err := kc.SubmitBatchSignatures(ctx, rs); connect.CodeOf(err) != connect.CodePermissionDenied {
+		t.Fatalf("non-member: %v", err)
+	}
+
+	// The relayer follows the node and the inbox accepts what it posts.
+	l1 := newSimL1(t, chainID)
+	l1.registerDevnetEon(t, ctx, d, pk)
+	var mu sync.Mutex
+	var posts []relayer.Posted
+	rl, err := relayer.New(l1.sim.Client(), relayer.NewClientSource(c), relayer.Config{
+		Inbox: l1.inbox, Key: l1.key, Poll: 50 * time.Millisecond, ReceiptPoll: 50 * time.Millisecond,
+		Backoff: 50 * time.Millisecond, MaxPerTx: 32,
+		OnPosted: func(p relayer.Posted) { mu.Lock(); posts = append(posts, p); mu.Unlock() },
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for {
+		if _, err := rl.Once(ctx); err != nil {
+			t.Fatal(err)
+		}
+		last, err := rl.LastHeight(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if int64(last) >= top+1 {
+			break
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	roots, err := c.ListSignedRoots(ctx, 1, 1024)
+	if err != nil || int64(len(roots)) < top+1 {
+		t.Fatalf("%d signed roots, %v", len(roots), err)
+	}
+	for _, r := range roots[:top+1] {
+		got, err := l1.abi.UnpackBatchRoot(l1.call(t, l1.abi.PackBatchRoot(uint64(r.Height))))
+		if err != nil || common.Hash(got) != r.Root {
+			t.Fatalf("inbox root of %d: %x, %v; want %s", r.Height, got, err, r.Root)
+		}
+	}
+	mu.Lock()
+	if len(posts) == 0 || posts[0].From != 1 {
+		t.Fatalf("posts %+v", posts)
+	}
+	mu.Unlock()
+
+	// A real leg proves on-chain against the posted root.
+	bundle, err := c.GetBundle(ctx, some)
+	if err != nil || bundle.Level != api.LevelFirm || len(bundle.Legs) == 0 {
+		t.Fatalf("bundle: %+v, %v", bundle, err)
+	}
+	for _, leg := range bundle.Legs {
+		proof, err := contracts.LegProof(&leg.Proof)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ok, err := l1.abi.UnpackVerifyLeg(l1.call(t, l1.abi.PackVerifyLeg(leg.Leg.Rollup, uint64(bundle.Height), leg.Leg.Leaf(), proof)))
+		if err != nil || !ok {
+			t.Fatalf("verifyLeg of a real leg at %d: %v %v", bundle.Height, ok, err)
+		}
+	}
+}
