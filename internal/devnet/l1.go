@@ -227,6 +227,20 @@ func (l *L1) contracts(ctx context.Context, chainID string) error {
 		if l.reg, err = bind.Call(inbox, call, inboxABI.PackRegistry(), inboxABI.UnpackRegistry); err != nil {
 			return fmt.Errorf("devnet: BatchInbox at %s: %w", l.inbox, err)
 		}
+		n, err := bind.Call(inbox, call, inboxABI.PackPosterCount(), inboxABI.UnpackPosterCount)
+		if err != nil {
+			return fmt.Errorf("devnet: BatchInbox at %s: %w", l.inbox, err)
+		}
+		if n == 0 {
+			return nil
+		}
+		ok, err := bind.Call(inbox, call, inboxABI.PackIsPoster(l.poster), inboxABI.UnpackIsPoster)
+		if err != nil {
+			return fmt.Errorf("devnet: BatchInbox at %s: %w", l.inbox, err)
+		}
+		if !ok {
+			return fmt.Errorf("devnet: BatchInbox at %s takes posts only from its allowed posters, and %s is not one: have the registry's owner call addPoster(%s)", l.inbox, l.poster, l.poster)
+		}
 		return nil
 	}
 	l.reg = l.cfg.Registry
