@@ -11,6 +11,10 @@ type PendingBlock struct {
 	LatestHeight uint64
 	// Envelopes are in block order.
 	Envelopes []PendingEnvelope
+	// SignedHeader is the block's CometBFT header with a commit for it
+	// (cometbft.types.v1.SignedHeader encoding); nil if the node keeps no
+	// block store.
+	SignedHeader []byte
 }
 
 // PendingEnvelope is one committed envelope awaiting its decryption key.
@@ -19,4 +23,8 @@ type PendingEnvelope struct {
 	Index uint32
 	// Envelope is the wire encoding (mempool.Envelope.Encode).
 	Envelope []byte
+	// TxProof proves Envelope is a transaction of the block under the
+	// header's data hash (cometbft.types.v1.TxProof encoding); nil with
+	// SignedHeader.
+	TxProof []byte
 }

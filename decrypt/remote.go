@@ -1,15 +1,19 @@
 package decrypt
 
 import (
+	"bytes"
 	"context"
 	"crypto/ed25519"
 	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
+	"sync/atomic"
 	"time"
 
 	"connectrpc.com/connect"
+	cmtproto "github.com/cometbft/cometbft/api/cometbft/types/v1"
+	cmttypes "github.com/cometbft/cometbft/types"
 	"github.com/ethereum/go-ethereum/common"
 
 	"github.com/veilseq/veil/api"
@@ -22,18 +26,22 @@ import (
 // last committed height from GetEncryptionParams, the envelopes awaiting
 // keys from GetPendingEnvelopes, and new commits by polling.
 //
-// Trust: a remote feed believes the node it follows about what is
-// committed. It checks that every envelope decodes, hashes to the hash the
-// node names and belongs to the expected chain, so the node cannot make it
-// derive shares for identities of another chain; but a lying node could
-// present an uncommitted block, and the keyholder would release its shares
-// early. Follow a node you run. Checking each block against the CometBFT
-// commit and the validator set (a light client) is later work.
+// Trust: with the chain's validator set (Trust; veil's is fixed at
+// genesis, client.LoadGenesisValidators), a remote feed releases nothing
+// for a block the validators have not committed: each block comes with
+// its signed header and a Merkle proof per envelope, checked by
+// VerifyPending. Without it, the feed believes the node it follows about
+// what is committed (it still checks every envelope decodes, hashes to
+// the hash the node names and belongs to the expected chain): a lying
+// node could then present a block still being voted on, and the
+// keyholder would release its shares early.
 type RemoteFeed struct {
 	c       *client.Client
 	chainID string
 	poll    time.Duration
 	log     *slog.Logger
+	vals    *cmttypes.ValidatorSet
+	failed  atomic.Bool // the last Block call failed: back off once
 }
 
 var _ Feed = (*RemoteFeed)(nil)
@@ -49,6 +57,10 @@ func NewRemoteFeed(c *client.Client, chainID string, poll time.Duration, log *sl
 	}
 	return &RemoteFeed{c: c, chainID: chainID, poll: poll, log: log}
 }
+
+// Trust makes the feed check every block against vals, the chain's
+// validator set. Call it before the feed is used.
+func (f *RemoteFeed) Trust(vals *cmttypes.ValidatorSet) { f.vals = vals }
 
 // LastCommitted implements Feed. It fails if the node serves another chain.
 func (f *RemoteFeed) LastCommitted(ctx context.Context) (int64, error) {
@@ -66,15 +78,37 @@ func (f *RemoteFeed) LastCommitted(ctx context.Context) (int64, error) {
 // against the hashes it names and the feed's chain.
 func (f *RemoteFeed) Block(ctx context.Context, height int64) (Block, error) {
 	pb, err := f.c.PendingEnvelopes(ctx, uint64(height))
-	if err != nil {
-		return Block{}, fmt.Errorf("decrypt: remote feed: %w", err)
+	if err == nil {
+		var b Block
+		if b, err = VerifyPending(f.chainID, height, pb, f.vals); err == nil {
+			return b, nil
+		}
 	}
-	return checkPending(f.chainID, height, pb)
+	f.failed.Store(true)
+	return Block{}, fmt.Errorf("decrypt: remote feed: %w", err)
 }
 
-// checkPending converts a node's answer, checking what can be checked
-// without a light client.
-func checkPending(chainID string, height int64, pb api.PendingBlock) (Block, error) {
+// ErrUnproven reports a block a node served without proof, against the
+// trusted validator set, that it is committed with those envelopes.
+var ErrUnproven = errors.New("decrypt: block not proven committed")
+
+// VerifyPending checks a node's answer to GetPendingEnvelopes for height
+// and converts it. Every envelope must decode, hash to the hash the node
+// names, belong to chainID and come in block order. With vals (the
+// chain's validator set), the block must also be proven committed: the
+// signed header is of chainID at height, more than two thirds of vals'
+// power signed its commit (ValidatorSet.VerifyCommitLight), and each
+// envelope is a transaction of the block under the header's data hash.
+// Proof failures wrap ErrUnproven.
+func VerifyPending(chainID string, height int64, pb api.PendingBlock, vals *cmttypes.ValidatorSet) (Block, error) {
+	if pb.Height != uint64(height) {
+		return Block{}, fmt.Errorf("decrypt: asked for block %d, got block %d", height, pb.Height)
+	}
+	if vals != nil && len(pb.Envelopes) > 0 {
+		if err := proveCommitted(chainID, height, pb, vals); err != nil {
+			return Block{}, fmt.Errorf("%w: block %d: %v", ErrUnproven, height, err)
+		}
+	}
 	b := Block{Height: height, Txs: make([]Tx, len(pb.Envelopes))}
 	for i, pe := range pb.Envelopes {
 		env, err := mempool.Decode(pe.Envelope)
@@ -95,12 +129,65 @@ func checkPending(chainID string, height int64, pb api.PendingBlock) (Block, err
 	return b, nil
 }
 
+// proveCommitted checks pb's signed header and envelope proofs against
+// vals.
+func proveCommitted(chainID string, height int64, pb api.PendingBlock, vals *cmttypes.ValidatorSet) error {
+	if len(pb.SignedHeader) == 0 {
+		return errors.New("the node sent no signed header (it keeps no block store?)")
+	}
+	var shp cmtproto.SignedHeader
+	if err := shp.Unmarshal(pb.SignedHeader); err != nil {
+		return fmt.Errorf("signed header: %v", err)
+	}
+	sh, err := cmttypes.SignedHeaderFromProto(&shp)
+	if err != nil {
+		return fmt.Errorf("signed header: %v", err)
+	}
+	if sh.Header == nil || sh.Commit == nil {
+		return errors.New("signed header without a header or a commit")
+	}
+	if sh.Height != height {
+		return fmt.Errorf("header of block %d", sh.Height)
+	}
+	if err := sh.ValidateBasic(chainID); err != nil { // chain id, and commit of this header
+		return fmt.Errorf("signed header: %v", err)
+	}
+	if err := vals.VerifyCommitLight(chainID, sh.Commit.BlockID, sh.Height, sh.Commit); err != nil {
+		return fmt.Errorf("commit: %v", err)
+	}
+	for i, pe := range pb.Envelopes {
+		var tpp cmtproto.TxProof
+		if err := tpp.Unmarshal(pe.TxProof); err != nil {
+			return fmt.Errorf("envelope %d: proof: %v", i, err)
+		}
+		tp, err := cmttypes.TxProofFromProto(tpp)
+		if err != nil {
+			return fmt.Errorf("envelope %d: proof: %v", i, err)
+		}
+		if !bytes.Equal(tp.Data, pe.Envelope) {
+			return fmt.Errorf("envelope %d: the proof is of another transaction", i)
+		}
+		if err := tp.Validate(sh.DataHash); err != nil {
+			return fmt.Errorf("envelope %d: %v", i, err)
+		}
+	}
+	return nil
+}
+
 // WaitCommit implements Feed by polling. A node that does not answer is
 // retried (logged) until ctx is done: a keyholder outlives its node's
-// restarts.
+// restarts. After a failed Block it waits one poll first, so a block that
+// keeps failing is retried at the poll rate, not in a busy loop.
 func (f *RemoteFeed) WaitCommit(ctx context.Context, after int64) error {
 	t := time.NewTicker(f.poll)
 	defer t.Stop()
+	if f.failed.Swap(false) {
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-t.C:
+		}
+	}
 	for {
 		h, err := f.LastCommitted(ctx)
 		switch {
@@ -128,6 +215,10 @@ type RemoteConfig struct {
 	// Follow is the base URL of the node whose committed blocks the
 	// keyholder follows. Required.
 	Follow string
+	// Validators, if set, is the chain's validator set: every block is
+	// then checked committed (VerifyPending) rather than trusted from the
+	// followed node. See client.LoadGenesisValidators.
+	Validators *cmttypes.ValidatorSet
 	// Nodes are the base URLs of the nodes whose KeyholderService
 	// receives the shares. Required.
 	Nodes []string
@@ -160,13 +251,17 @@ func NewRemoteKeyholder(cfg RemoteConfig) (*Keyholder, error) {
 	if err != nil {
 		return nil, err
 	}
+	feed := NewRemoteFeed(c, cfg.ChainID, cfg.Poll, cfg.Logger)
+	if cfg.Validators != nil {
+		feed.Trust(cfg.Validators)
+	}
 	sinks := make([]Sink, len(cfg.Nodes))
 	for i, u := range cfg.Nodes {
 		sinks[i] = remoteSink{NewClient(u, cfg.ChainID, cfg.MemberKey, cfg.HTTPClient)}
 	}
 	return NewKeyholder(KeyholderConfig{
 		Share:     cfg.Share,
-		Feed:      NewRemoteFeed(c, cfg.ChainID, cfg.Poll, cfg.Logger),
+		Feed:      feed,
 		Sinks:     sinks,
 		StateFile: cfg.StateFile,
 		OnRelease: cfg.OnRelease,
@@ -178,7 +273,7 @@ func NewRemoteKeyholder(cfg RemoteConfig) (*Keyholder, error) {
 // done (`veil keyholder`): it follows cfg.Follow's committed blocks and
 // pushes the member's shares for each to every node in cfg.Nodes, signed
 // with the member key. See RemoteFeed for what it trusts the followed
-// node with.
+// node with (less with cfg.Validators).
 func RunRemote(ctx context.Context, cfg RemoteConfig) error {
 	kh, err := NewRemoteKeyholder(cfg)
 	if err != nil {

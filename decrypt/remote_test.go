@@ -9,10 +9,10 @@ import (
 	"github.com/veilseq/veil/api"
 )
 
-// TestCheckPending: a remote feed takes a node's envelopes only if they
+// TestVerifyPending: a remote feed takes a node's envelopes only if they
 // decode, hash to the named hashes, belong to the chain and are in block
 // order.
-func TestCheckPending(t *testing.T) {
+func TestVerifyPending(t *testing.T) {
 	c := newCommittee(t)
 	b := c.block(t, 3, 3)
 	answer := func() api.PendingBlock {
@@ -22,7 +22,7 @@ func TestCheckPending(t *testing.T) {
 		}
 		return pb
 	}
-	got, err := checkPending("test", 3, answer())
+	got, err := VerifyPending("test", 3, answer(), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -44,7 +44,7 @@ func TestCheckPending(t *testing.T) {
 		t.Run(bad.name, func(t *testing.T) {
 			pb := answer()
 			bad.maul(&pb)
-			if _, err := checkPending(bad.chain, 3, pb); err == nil || !strings.Contains(err.Error(), bad.want) {
+			if _, err := VerifyPending(bad.chain, 3, pb, nil); err == nil || !strings.Contains(err.Error(), bad.want) {
 				t.Fatalf("got %v, want an error about %q", err, bad.want)
 			}
 		})

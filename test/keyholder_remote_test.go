@@ -9,20 +9,26 @@ import (
 	"testing"
 	"time"
 
+	"github.com/cometbft/cometbft/crypto/ed25519"
+	cmttypes "github.com/cometbft/cometbft/types"
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/veilseq/veil/api"
+	"github.com/veilseq/veil/api/client"
 	"github.com/veilseq/veil/decrypt"
 	"github.com/veilseq/veil/internal/devnet"
 	"github.com/veilseq/veil/internal/keystore"
 	"github.com/veilseq/veil/ordering"
 )
 
-// TestRemoteKeyholder runs member 4's keyholder as `veil keyholder` does
-// (decrypt.RunRemote over its encrypted keyholder home), apart from the
-// devnet, against the devnet's API over loopback HTTP, with member 3
+// TestRemoteKeyholder runs member 4's keyholder as `veil keyholder
+// --genesis` does (decrypt.RunRemote over its encrypted keyholder home,
+// checking each block against the genesis validators' commit), apart from
+// the devnet, against the devnet's API over loopback HTTP, with member 3
 // offline: validator 0 reaches the threshold of 3 only with member 4's
 // shares, so its soft decryptions, and the keys recorded on chain, count
-// them. Validator 1, which member 4 does not send to, cannot decrypt.
+// them. Validator 1, which member 4 does not send to, cannot decrypt. A
+// block whose proof is tampered with is refused.
 func TestRemoteKeyholder(t *testing.T) {
 	dir := t.TempDir()
 	cfg := devnetConfig(dir, 4)
@@ -57,6 +63,10 @@ func TestRemoteKeyholder(t *testing.T) {
 		t.Fatalf("loaded %v", s)
 	}
 
+	vals, chainID, err := client.LoadGenesisValidators(filepath.Join(dir, "node0", "config", "genesis.json"))
+	if err != nil || chainID != s.ChainID {
+		t.Fatalf("genesis: %v (chain %q)", err, chainID)
+	}
 	moniker := d.Network.Nodes[0].Moniker()
 	accepted0 := counterValue(t, "veil_keyholder_shares_accepted_total", moniker, "4")
 
@@ -69,7 +79,7 @@ func TestRemoteKeyholder(t *testing.T) {
 	go func() {
 		done <- decrypt.RunRemote(khCtx, decrypt.RemoteConfig{
 			ChainID: s.ChainID, Share: s.Share, MemberKey: s.MemberKey,
-			Follow: d.APIURL(), Nodes: []string{d.APIURL()},
+			Follow: d.APIURL(), Nodes: []string{d.APIURL()}, Validators: vals,
 			StateFile: keystore.ProgressPath(home), Poll: 50 * time.Millisecond,
 			OnRelease: func(r decrypt.Release, committed int64) {
 				mu.Lock()
@@ -107,6 +117,7 @@ func TestRemoteKeyholder(t *testing.T) {
 		t.Fatalf("veil_keyholder_shares_accepted_total{member=4} rose by %v for %d envelopes", got, len(txs))
 	}
 	stopKH()
+	checkPendingProofs(t, ctx, d, vals)
 	if err := <-done; !errors.Is(err, context.Canceled) {
 		t.Fatalf("RunRemote: %v", err)
 	}
@@ -143,4 +154,67 @@ func counterValue(t *testing.T, name, node, member string) float64 {
 		}
 	}
 	return 0
+}
+
+// checkPendingProofs sends envelopes while the committee is short of the
+// threshold (member 4 stopped, member 3 offline), so their block stays
+// pending, checks its proofs, then tampers with them.
+func checkPendingProofs(t *testing.T, ctx context.Context, d *devnet.Devnet, vals *cmttypes.ValidatorSet) {
+	t.Helper()
+	pending := send(t, ctx, d, 4)
+	var h int64
+	for _, height := range pending {
+		h = height
+	}
+	c, err := client.Dial(d.APIURL())
+	if err != nil {
+		t.Fatal(err)
+	}
+	pb, err := c.PendingEnvelopes(ctx, uint64(h))
+	if err != nil || len(pb.Envelopes) == 0 {
+		t.Fatalf("block %d: %d pending envelopes, %v", h, len(pb.Envelopes), err)
+	}
+	chain := d.ChainID()
+	if _, err := decrypt.VerifyPending(chain, h, pb, vals); err != nil {
+		t.Fatalf("a committed block does not verify: %v", err)
+	}
+	for _, tc := range []struct {
+		name string
+		maul func(pb *api.PendingBlock)
+		vals *cmttypes.ValidatorSet
+	}{
+		{"no header", func(pb *api.PendingBlock) { pb.SignedHeader = nil }, vals},
+		{"garbage header", func(pb *api.PendingBlock) { pb.SignedHeader = []byte{1, 2, 3} }, vals},
+		{"no proof", func(pb *api.PendingBlock) { pb.Envelopes[0].TxProof = nil }, vals},
+		{"mauled proof", func(pb *api.PendingBlock) {
+			p := append([]byte(nil), pb.Envelopes[0].TxProof...)
+			p[len(p)-1] ^= 1 // the last aunt hash
+			pb.Envelopes[0].TxProof = p
+		}, vals},
+		{"other validators", func(*api.PendingBlock) {}, otherValidators(t)},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			m := pb
+			m.Envelopes = append([]api.PendingEnvelope(nil), pb.Envelopes...)
+			tc.maul(&m)
+			if _, err := decrypt.VerifyPending(chain, h, m, tc.vals); !errors.Is(err, decrypt.ErrUnproven) {
+				t.Fatalf("got %v, want ErrUnproven", err)
+			}
+		})
+	}
+	// A block's header and proofs do not prove another height.
+	other := pb
+	other.Height = uint64(h + 1)
+	if _, err := decrypt.VerifyPending(chain, h+1, other, vals); !errors.Is(err, decrypt.ErrUnproven) {
+		t.Fatalf("block %d passed as block %d: %v", h, h+1, err)
+	}
+}
+
+// otherValidators is a validator set of fresh keys.
+func otherValidators(t *testing.T) *cmttypes.ValidatorSet {
+	vs := make([]*cmttypes.Validator, 4)
+	for i := range vs {
+		vs[i] = cmttypes.NewValidator(ed25519.GenPrivKey().PubKey(), 1)
+	}
+	return cmttypes.NewValidatorSet(vs)
 }

@@ -22,7 +22,8 @@ func (c *Client) PendingEnvelopes(ctx context.Context, height uint64) (api.Pendi
 		return api.PendingBlock{}, convert.FromConnect(err)
 	}
 	m := res.Msg
-	out := api.PendingBlock{Height: m.GetHeight(), LatestHeight: m.GetLatestHeight(), Envelopes: make([]api.PendingEnvelope, len(m.GetEnvelopes()))}
+	out := api.PendingBlock{Height: m.GetHeight(), LatestHeight: m.GetLatestHeight(), SignedHeader: m.GetSignedHeader(),
+		Envelopes: make([]api.PendingEnvelope, len(m.GetEnvelopes()))}
 	if out.Height != height {
 		return api.PendingBlock{}, fmt.Errorf("client: asked for block %d, the node answered block %d", height, out.Height)
 	}
@@ -31,7 +32,7 @@ func (c *Client) PendingEnvelopes(ctx context.Context, height uint64) (api.Pendi
 		if err != nil {
 			return api.PendingBlock{}, fmt.Errorf("client: node's answer: envelope %d: %w", i, err)
 		}
-		out.Envelopes[i] = api.PendingEnvelope{Hash: h, Index: e.GetIndex(), Envelope: e.GetEnvelope()}
+		out.Envelopes[i] = api.PendingEnvelope{Hash: h, Index: e.GetIndex(), Envelope: e.GetEnvelope(), TxProof: e.GetTxProof()}
 	}
 	return out, nil
 }

@@ -35,9 +35,9 @@ func (v *service) GetPendingEnvelopes(ctx context.Context, req *connect.Request[
 	if err != nil {
 		return nil, v.s.toConnect("GetPendingEnvelopes", err)
 	}
-	out := &veilv1.GetPendingEnvelopesResponse{Height: b.Height, LatestHeight: b.LatestHeight}
+	out := &veilv1.GetPendingEnvelopesResponse{Height: b.Height, LatestHeight: b.LatestHeight, SignedHeader: b.SignedHeader}
 	for _, e := range b.Envelopes {
-		out.Envelopes = append(out.Envelopes, &veilv1.PendingEnvelope{TxHash: api.FormatHash(e.Hash), Index: e.Index, Envelope: e.Envelope})
+		out.Envelopes = append(out.Envelopes, &veilv1.PendingEnvelope{TxHash: api.FormatHash(e.Hash), Index: e.Index, Envelope: e.Envelope, TxProof: e.TxProof})
 	}
 	return connect.NewResponse(out), nil
 }

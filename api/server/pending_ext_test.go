@@ -29,9 +29,10 @@ func (pendingBackend) PendingEnvelopes(_ context.Context, height uint64) (api.Pe
 	b := api.PendingBlock{Height: height, LatestHeight: latest}
 	if height == 2 {
 		b.Envelopes = []api.PendingEnvelope{
-			{Hash: common.Hash{1}, Index: 0, Envelope: []byte("first")},
-			{Hash: common.Hash{2}, Index: 3, Envelope: []byte("second")},
+			{Hash: common.Hash{1}, Index: 0, Envelope: []byte("first"), TxProof: []byte("proof 1")},
+			{Hash: common.Hash{2}, Index: 3, Envelope: []byte("second"), TxProof: []byte("proof 2")},
 		}
+		b.SignedHeader = []byte("header")
 	}
 	return b, nil
 }
@@ -56,7 +57,8 @@ func TestGetPendingEnvelopes(t *testing.T) {
 		t.Fatal(err)
 	}
 	if b.Height != 2 || b.LatestHeight != 3 || len(b.Envelopes) != 2 || b.Envelopes[1].Hash != (common.Hash{2}) ||
-		b.Envelopes[1].Index != 3 || !bytes.Equal(b.Envelopes[1].Envelope, []byte("second")) {
+		b.Envelopes[1].Index != 3 || !bytes.Equal(b.Envelopes[1].Envelope, []byte("second")) ||
+		string(b.SignedHeader) != "header" || string(b.Envelopes[1].TxProof) != "proof 2" {
 		t.Fatalf("got %+v", b)
 	}
 	if b, err := c.PendingEnvelopes(ctx, 1); err != nil || len(b.Envelopes) != 0 {

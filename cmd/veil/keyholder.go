@@ -12,6 +12,7 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
+	"github.com/veilseq/veil/api/client"
 	"github.com/veilseq/veil/decrypt"
 	"github.com/veilseq/veil/internal/keystore"
 )
@@ -61,6 +62,7 @@ func (k *keyFlags) key() (keystore.Key, error) {
 func newKeyholderCmd() *cobra.Command {
 	var (
 		home, logLevel string
+		genesis        string
 		keys           keyFlags
 		rc             decrypt.RemoteConfig
 	)
@@ -77,9 +79,11 @@ with veil keys keyholder import) and released (the last height released, so
 a restart resumes after it). Decrypt the secrets with --identity FILE,
 --passphrase-file FILE or $` + passphraseEnv + `; the files must be mode 0600.
 
-Trust: the keyholder believes the node it follows about which blocks are
-committed, and releases shares for what that node reports. Follow a node you
-run; checking blocks against CometBFT commits (a light client) is not built.`,
+Trust: with --genesis FILE (the chain's genesis.json), every block is checked
+against the validators' commit before any share is released: its signed
+header must carry more than 2/3 of the genesis validators' signatures and
+each envelope a Merkle proof into it. Without --genesis the keyholder believes
+the node it follows about which blocks are committed: follow a node you run.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
@@ -95,6 +99,18 @@ run; checking blocks against CometBFT commits (a light client) is not built.`,
 			s, err := keystore.Load(keystore.SecretsPath(home), key)
 			if err != nil {
 				return err
+			}
+			if genesis != "" {
+				vals, chainID, err := client.LoadGenesisValidators(genesis)
+				if err != nil {
+					return err
+				}
+				if chainID != s.ChainID {
+					return fmt.Errorf("--genesis is chain %q, the member's secrets are for chain %q", chainID, s.ChainID)
+				}
+				rc.Validators = vals
+			} else {
+				logger.Warn("no --genesis: trusting the followed node to report only committed blocks", "node", rc.Follow)
 			}
 			rc.ChainID, rc.Share, rc.MemberKey = s.ChainID, s.Share, s.MemberKey
 			rc.StateFile, rc.Logger = keystore.ProgressPath(home), logger
@@ -113,6 +129,7 @@ run; checking blocks against CometBFT commits (a light client) is not built.`,
 	f.StringVar(&home, "home", "", "the keyholder's directory (required)")
 	f.StringArrayVar(&rc.Nodes, "node", nil, "base URL of a node's API to send shares to (repeat; required)")
 	f.StringVar(&rc.Follow, "follow", "", "base URL of the node whose commits to follow (default the first --node)")
+	f.StringVar(&genesis, "genesis", "", "the chain's genesis.json: check every block against its validators' commit (recommended)")
 	f.DurationVar(&rc.Poll, "poll", 250*time.Millisecond, "how often to ask the followed node for a new commit")
 	f.StringVar(&logLevel, "log-level", "warn", "log level: debug, info, warn, error")
 	keys.register(f)

@@ -1435,7 +1435,12 @@ type GetPendingEnvelopesResponse struct {
 	// The node's latest committed height when the envelopes were read.
 	LatestHeight uint64 `protobuf:"varint,2,opt,name=latest_height,json=latestHeight,proto3" json:"latest_height,omitempty"`
 	// The envelopes awaiting keys, in block order.
-	Envelopes     []*PendingEnvelope `protobuf:"bytes,3,rep,name=envelopes,proto3" json:"envelopes,omitempty"`
+	Envelopes []*PendingEnvelope `protobuf:"bytes,3,rep,name=envelopes,proto3" json:"envelopes,omitempty"`
+	// The block's CometBFT header with a commit for it (a
+	// cometbft.types.v1.SignedHeader), for a keyholder to check against the
+	// validator set that the block is committed; empty if the node keeps no
+	// block store.
+	SignedHeader  []byte `protobuf:"bytes,4,opt,name=signed_header,json=signedHeader,proto3" json:"signed_header,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -1491,6 +1496,13 @@ func (x *GetPendingEnvelopesResponse) GetEnvelopes() []*PendingEnvelope {
 	return nil
 }
 
+func (x *GetPendingEnvelopesResponse) GetSignedHeader() []byte {
+	if x != nil {
+		return x.SignedHeader
+	}
+	return nil
+}
+
 // PendingEnvelope is one committed envelope awaiting its decryption key.
 type PendingEnvelope struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -1499,7 +1511,10 @@ type PendingEnvelope struct {
 	// Zero-based position within the block's ordered transactions.
 	Index uint32 `protobuf:"varint,2,opt,name=index,proto3" json:"index,omitempty"`
 	// The envelope in its wire encoding (mempool.Envelope.Encode).
-	Envelope      []byte `protobuf:"bytes,3,opt,name=envelope,proto3" json:"envelope,omitempty"`
+	Envelope []byte `protobuf:"bytes,3,opt,name=envelope,proto3" json:"envelope,omitempty"`
+	// A cometbft.types.v1.TxProof: the envelope is a transaction of the
+	// block, under signed_header's data_hash. Empty with signed_header.
+	TxProof       []byte `protobuf:"bytes,4,opt,name=tx_proof,json=txProof,proto3" json:"tx_proof,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -1551,6 +1566,13 @@ func (x *PendingEnvelope) GetIndex() uint32 {
 func (x *PendingEnvelope) GetEnvelope() []byte {
 	if x != nil {
 		return x.Envelope
+	}
+	return nil
+}
+
+func (x *PendingEnvelope) GetTxProof() []byte {
+	if x != nil {
+		return x.TxProof
 	}
 	return nil
 }
@@ -1639,15 +1661,17 @@ const file_veil_v1_sequencer_proto_rawDesc = "" +
 	"size_bytes\x18\a \x01(\rR\tsizeBytes\x12&\n" +
 	"\x05state\x18\b \x01(\x0e2\x10.veil.v1.TxStateR\x05state\"4\n" +
 	"\x1aGetPendingEnvelopesRequest\x12\x16\n" +
-	"\x06height\x18\x01 \x01(\x04R\x06height\"\x92\x01\n" +
+	"\x06height\x18\x01 \x01(\x04R\x06height\"\xb7\x01\n" +
 	"\x1bGetPendingEnvelopesResponse\x12\x16\n" +
 	"\x06height\x18\x01 \x01(\x04R\x06height\x12#\n" +
 	"\rlatest_height\x18\x02 \x01(\x04R\flatestHeight\x126\n" +
-	"\tenvelopes\x18\x03 \x03(\v2\x18.veil.v1.PendingEnvelopeR\tenvelopes\"\\\n" +
+	"\tenvelopes\x18\x03 \x03(\v2\x18.veil.v1.PendingEnvelopeR\tenvelopes\x12#\n" +
+	"\rsigned_header\x18\x04 \x01(\fR\fsignedHeader\"w\n" +
 	"\x0fPendingEnvelope\x12\x17\n" +
 	"\atx_hash\x18\x01 \x01(\tR\x06txHash\x12\x14\n" +
 	"\x05index\x18\x02 \x01(\rR\x05index\x12\x1a\n" +
-	"\benvelope\x18\x03 \x01(\fR\benvelope*\xc0\x01\n" +
+	"\benvelope\x18\x03 \x01(\fR\benvelope\x12\x19\n" +
+	"\btx_proof\x18\x04 \x01(\fR\atxProof*\xc0\x01\n" +
 	"\aTxState\x12\x18\n" +
 	"\x14TX_STATE_UNSPECIFIED\x10\x00\x12\x14\n" +
 	"\x10TX_STATE_UNKNOWN\x10\x01\x12\x14\n" +
