@@ -21,7 +21,6 @@ import (
 	"github.com/veilseq/veil/contracts"
 	"github.com/veilseq/veil/contracts/bindings"
 	"github.com/veilseq/veil/contracts/relayer"
-	"github.com/veilseq/veil/rollupfeed/feed"
 	"github.com/veilseq/veil/threshold"
 )
 
@@ -146,9 +145,7 @@ func (d *Devnet) startL1(ctx context.Context) (err error) {
 	}
 	src := cfg.Source
 	if src == nil {
-		if src, err = d.signedRoots(); err != nil {
-			return err
-		}
+		src = d.signedRoots()
 	}
 	r, err := relayer.New(l.client, src, relayer.Config{
 		Inbox: l.inbox, Key: l.cfg.Key, MaxPerTx: cfg.MaxPerTx,
@@ -406,52 +403,16 @@ func (d *Devnet) stopL1() {
 	}
 }
 
-// signedRoots is the devnet's source of firm batch roots signed by the
-// committee: every firm height of validator 0's rollup feed, signed with
-// threshold.SignPartial by the first t members' key shares, which all
-// live in this process, and aggregated — the signature the committee's
-// keyholders produce, made here until they sign batch roots themselves.
-func (d *Devnet) signedRoots() (relayer.Source, error) {
-	pk, err := d.eonKey()
-	if err != nil {
-		return nil, err
-	}
-	if len(d.Shares) < pk.Threshold() {
-		return nil, fmt.Errorf("devnet: %d key shares for a threshold of %d", len(d.Shares), pk.Threshold())
-	}
-	return &shareSigner{d: d, pk: pk, shares: d.Shares[:pk.Threshold()]}, nil
-}
+// signedRoots is the devnet's source of signed firm batch roots: the
+// roots the committee's keyholders signed, as validator 0's rollup feed
+// stores them (read through whichever node serves validator 0 now, since
+// Restart replaces it).
+func (d *Devnet) signedRoots() relayer.Source { return feedRoots{d} }
 
-type shareSigner struct {
-	d      *Devnet
-	pk     *threshold.EonPublicKey
-	shares []*threshold.SecretKeyShare
-}
+type feedRoots struct{ d *Devnet }
 
-var _ relayer.Source = (*shareSigner)(nil)
+var _ relayer.Source = feedRoots{}
 
-func (s *shareSigner) Next(ctx context.Context, after uint64, most int) ([]relayer.Batch, error) {
-	f := s.d.Network.Nodes[0].Feed()
-	tip := f.Tip(feed.Firm)
-	var out []relayer.Batch
-	for h := int64(after) + 1; h <= tip && len(out) < most; h++ {
-		if err := ctx.Err(); err != nil {
-			return nil, err
-		}
-		b, err := f.Block(feed.Firm, h)
-		if err != nil {
-			return nil, err
-		}
-		m := b.Message()
-		parts := make([]*threshold.PartialSignature, len(s.shares))
-		for i, sk := range s.shares {
-			parts[i] = sk.SignPartial(m[:])
-		}
-		sig, err := threshold.AggregateSignatures(s.pk, parts)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, relayer.Batch{Height: uint64(h), Root: b.Root, Eon: s.pk.Eon(), Signature: sig})
-	}
-	return out, nil
+func (s feedRoots) Next(ctx context.Context, after uint64, most int) ([]relayer.Batch, error) {
+	return relayer.NewFeedSource(s.d.Network.Nodes[0].Feed()).Next(ctx, after, most)
 }
