@@ -38,11 +38,11 @@
 // Service (the api/server KeyholderBackend) checks the signature and the
 // membership before the pool sees the shares. A keyholder apart from any
 // node (RunRemote, `veil keyholder`) follows a node's public API through
-// RemoteFeed, which trusts that node about what is committed.
+// RemoteFeed, which, given the chain's validator set, checks each block's
+// commit and envelope proofs (VerifyPending) before any share is computed.
 //
 // # Not yet here
 //
-// The networked DKG ceremony (`veil dkg`), eon rotation, the VDF escape
-// hatch for withheld keys, and checking RemoteFeed's blocks against
-// CometBFT commits (light client) are later work.
+// The networked DKG ceremony (`veil dkg`), eon rotation, and the VDF
+// escape hatch for withheld keys are later work.
 package decrypt
