@@ -44,7 +44,8 @@ func (k *AppEonKeys) EonKey(eon uint64) (*threshold.EonPublicKey, error) {
 
 // AppFeed is a Feed over an application in the same process: the
 // committed state is the source of truth, so it reports only what Commit
-// has made durable.
+// has made durable. Its commit notifications wake one waiter each:
+// give each loop (a Keyholder, a Signer) its own AppFeed.
 type AppFeed struct {
 	app *ordering.App
 

@@ -120,6 +120,12 @@ func (s *Signer) Progress() int64 {
 // Run signs and pushes firm heights as they turn firm until ctx is done.
 func (s *Signer) Run(ctx context.Context) error {
 	for {
+		// Read the commit height first: a commit during Sync then ends
+		// the wait at once instead of a block later.
+		committed, err := s.cfg.Feed.LastCommitted(ctx)
+		if err != nil {
+			return err
+		}
 		behind, err := s.Sync(ctx)
 		if err != nil {
 			if ctx.Err() != nil {
@@ -128,10 +134,6 @@ func (s *Signer) Run(ctx context.Context) error {
 			s.cfg.Logger.Warn("signer: sync failed", "err", err)
 		}
 		retry := behind || err != nil
-		committed, err := s.cfg.Feed.LastCommitted(ctx)
-		if err != nil {
-			return err
-		}
 		wctx, cancel := ctx, context.CancelFunc(func() {})
 		if retry {
 			wctx, cancel = context.WithTimeout(ctx, s.cfg.Retry)

@@ -19,8 +19,11 @@ type runningKeyholder struct {
 	kh     *decrypt.Keyholder
 	signer *decrypt.Signer
 	feed   *decrypt.AppFeed
-	cancel context.CancelFunc
-	done   chan struct{}
+	// sigFeed is the signer's own: a feed's commit notifications wake
+	// one waiter each.
+	sigFeed *decrypt.AppFeed
+	cancel  context.CancelFunc
+	done    chan struct{}
 }
 
 // startDecryption starts every validator's decryption service and every
@@ -110,11 +113,12 @@ func (d *Devnet) StartKeyholder(member int) error {
 		feed.Close()
 		return err
 	}
+	sigFeed := decrypt.NewAppFeed(d.Network.Nodes[i].App())
 	signer, err := decrypt.NewSigner(decrypt.SignerConfig{
 		Share:     d.Shares[i],
 		ChainID:   d.Network.Nodes[i].App().ChainID(),
-		Roots:     feed,
-		Feed:      feed,
+		Roots:     sigFeed,
+		Feed:      sigFeed,
 		Sinks:     sigSinks,
 		StateFile: SignedPath(d.homes()[i]),
 		Retry:     100 * time.Millisecond,
@@ -122,10 +126,11 @@ func (d *Devnet) StartKeyholder(member int) error {
 	})
 	if err != nil {
 		feed.Close()
+		sigFeed.Close()
 		return err
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	rk := &runningKeyholder{kh: kh, signer: signer, feed: feed, cancel: cancel, done: make(chan struct{})}
+	rk := &runningKeyholder{kh: kh, signer: signer, feed: feed, sigFeed: sigFeed, cancel: cancel, done: make(chan struct{})}
 	var wg sync.WaitGroup
 	wg.Go(func() {
 		if err := kh.Run(ctx); err != nil && !errors.Is(err, context.Canceled) {
@@ -163,6 +168,7 @@ func (d *Devnet) StopKeyholder(member int) int64 {
 	rk.cancel()
 	<-rk.done
 	rk.feed.Close()
+	rk.sigFeed.Close()
 	return rk.kh.Released()
 }
 
