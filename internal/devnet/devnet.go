@@ -223,6 +223,7 @@ func Start(ctx context.Context, cfg Config) (*Devnet, error) {
 	}
 	if cfg.Ledgers {
 		if err := d.startLedgers(ctx); err != nil {
+			d.stopL1()
 			return nil, errors.Join(err, d.stopAPI(), d.stopDecryption(), nw.Stop())
 		}
 	}
