@@ -28,3 +28,13 @@ type PendingEnvelope struct {
 	// SignedHeader.
 	TxProof []byte
 }
+
+// KeyholderEvidence is a committee member's key share submission for one
+// block that failed verification on the node.
+type KeyholderEvidence struct {
+	Eon    uint64
+	Height uint64
+	Member uint32
+	// Reason says why, for people.
+	Reason string
+}

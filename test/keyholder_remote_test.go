@@ -25,14 +25,15 @@ import (
 // --genesis` does (decrypt.RunRemote over its encrypted keyholder home,
 // checking each block against the genesis validators' commit), apart from
 // the devnet, against the devnet's API over loopback HTTP, with member 3
-// offline: validator 0 reaches the threshold of 3 only with member 4's
-// shares, so its soft decryptions, and the keys recorded on chain, count
-// them. Validator 1, which member 4 does not send to, cannot decrypt. A
-// block whose proof is tampered with is refused.
+// sending garbage: validator 0 reaches the threshold of 3 only with member
+// 4's shares, so its soft decryptions, and the keys recorded on chain,
+// count them. Validator 1, which member 4 does not send to, cannot
+// decrypt. Member 3's garbage is evidence, queryable over the API. A block
+// whose proof is tampered with is refused.
 func TestRemoteKeyholder(t *testing.T) {
 	dir := t.TempDir()
 	cfg := devnetConfig(dir, 4)
-	cfg.Keyholders = map[int]devnet.KeyholderFault{3: devnet.KeyholderOffline, 4: devnet.KeyholderOffline}
+	cfg.Keyholders = map[int]devnet.KeyholderFault{3: devnet.KeyholderGarbage, 4: devnet.KeyholderOffline}
 	d, err := devnet.Start(context.Background(), cfg)
 	if err != nil {
 		t.Fatal(err)
@@ -69,6 +70,7 @@ func TestRemoteKeyholder(t *testing.T) {
 	}
 	moniker := d.Network.Nodes[0].Moniker()
 	accepted0 := counterValue(t, "veil_keyholder_shares_accepted_total", moniker, "4")
+	bad0 := counterValue(t, "veil_keyholder_bad_shares_total", moniker, "3")
 
 	var mu sync.Mutex
 	released := 0
@@ -109,8 +111,21 @@ func TestRemoteKeyholder(t *testing.T) {
 			t.Fatalf("validator 1 soft-decrypted %s with two members' shares", h)
 		}
 	}
-	if ev := d.Pool(0).Evidence(); len(ev) != 0 {
-		t.Fatalf("evidence against an honest remote keyholder: %+v", ev)
+	c, err := client.Dial(d.APIURL())
+	if err != nil {
+		t.Fatal(err)
+	}
+	ev, err := c.KeyholderEvidence(ctx)
+	if err != nil || len(ev) == 0 {
+		t.Fatalf("no evidence against the garbage keyholder: %v", err)
+	}
+	for _, e := range ev {
+		if e.Member != 3 || e.Reason == "" {
+			t.Fatalf("evidence %+v, want only member 3's", e)
+		}
+	}
+	if n := counterValue(t, "veil_keyholder_bad_shares_total", moniker, "3") - bad0; n < 1 {
+		t.Fatalf("veil_keyholder_bad_shares_total{member=3} rose by %v", n)
 	}
 	// The node's metrics count member 4's verified shares.
 	if got := counterValue(t, "veil_keyholder_shares_accepted_total", moniker, "4") - accepted0; got < float64(len(txs)) {
@@ -157,7 +172,7 @@ func counterValue(t *testing.T, name, node, member string) float64 {
 }
 
 // checkPendingProofs sends envelopes while the committee is short of the
-// threshold (member 4 stopped, member 3 offline), so their block stays
+// threshold (member 4 stopped, member 3 faulty), so their block stays
 // pending, checks its proofs, then tampers with them.
 func checkPendingProofs(t *testing.T, ctx context.Context, d *devnet.Devnet, vals *cmttypes.ValidatorSet) {
 	t.Helper()

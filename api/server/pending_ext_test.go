@@ -37,6 +37,12 @@ func (pendingBackend) PendingEnvelopes(_ context.Context, height uint64) (api.Pe
 	return b, nil
 }
 
+func (pendingBackend) KeyholderEvidence(context.Context) ([]api.KeyholderEvidence, error) {
+	return []api.KeyholderEvidence{{Eon: 1, Height: 2, Member: 3, Reason: "bad shares"}}, nil
+}
+
+// TestGetPendingEnvelopes also covers GetKeyholderEvidence, the other
+// optional method for committee operators.
 func TestGetPendingEnvelopes(t *testing.T) {
 	dial := func(t *testing.T, be server.Backend) *client.Client {
 		s, err := server.New(be, unlimited())
@@ -70,9 +76,16 @@ func TestGetPendingEnvelopes(t *testing.T) {
 	if _, err := c.PendingEnvelopes(ctx, 0); connect.CodeOf(err) != connect.CodeInvalidArgument {
 		t.Fatalf("height 0: %v", err)
 	}
-	// A backend that does not serve it says so.
+	ev, err := c.KeyholderEvidence(ctx)
+	if err != nil || len(ev) != 1 || ev[0] != (api.KeyholderEvidence{Eon: 1, Height: 2, Member: 3, Reason: "bad shares"}) {
+		t.Fatalf("evidence %+v, %v", ev, err)
+	}
+	// A backend that does not serve them says so.
 	plain := dial(t, apitest.New(testParams()))
 	if _, err := plain.PendingEnvelopes(ctx, 1); connect.CodeOf(err) != connect.CodeUnimplemented {
+		t.Fatalf("plain backend: %v", err)
+	}
+	if _, err := plain.KeyholderEvidence(ctx); connect.CodeOf(err) != connect.CodeUnimplemented {
 		t.Fatalf("plain backend: %v", err)
 	}
 }

@@ -1577,6 +1577,158 @@ func (x *PendingEnvelope) GetTxProof() []byte {
 	return nil
 }
 
+type GetKeyholderEvidenceRequest struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *GetKeyholderEvidenceRequest) Reset() {
+	*x = GetKeyholderEvidenceRequest{}
+	mi := &file_veil_v1_sequencer_proto_msgTypes[23]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *GetKeyholderEvidenceRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GetKeyholderEvidenceRequest) ProtoMessage() {}
+
+func (x *GetKeyholderEvidenceRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_veil_v1_sequencer_proto_msgTypes[23]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use GetKeyholderEvidenceRequest.ProtoReflect.Descriptor instead.
+func (*GetKeyholderEvidenceRequest) Descriptor() ([]byte, []int) {
+	return file_veil_v1_sequencer_proto_rawDescGZIP(), []int{23}
+}
+
+type GetKeyholderEvidenceResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Evidence      []*KeyholderEvidence   `protobuf:"bytes,1,rep,name=evidence,proto3" json:"evidence,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *GetKeyholderEvidenceResponse) Reset() {
+	*x = GetKeyholderEvidenceResponse{}
+	mi := &file_veil_v1_sequencer_proto_msgTypes[24]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *GetKeyholderEvidenceResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GetKeyholderEvidenceResponse) ProtoMessage() {}
+
+func (x *GetKeyholderEvidenceResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_veil_v1_sequencer_proto_msgTypes[24]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use GetKeyholderEvidenceResponse.ProtoReflect.Descriptor instead.
+func (*GetKeyholderEvidenceResponse) Descriptor() ([]byte, []int) {
+	return file_veil_v1_sequencer_proto_rawDescGZIP(), []int{24}
+}
+
+func (x *GetKeyholderEvidenceResponse) GetEvidence() []*KeyholderEvidence {
+	if x != nil {
+		return x.Evidence
+	}
+	return nil
+}
+
+// KeyholderEvidence is one member's submission for one block that failed
+// verification.
+type KeyholderEvidence struct {
+	state  protoimpl.MessageState `protogen:"open.v1"`
+	Eon    uint64                 `protobuf:"varint,1,opt,name=eon,proto3" json:"eon,omitempty"`
+	Height uint64                 `protobuf:"varint,2,opt,name=height,proto3" json:"height,omitempty"`
+	// The 1-based member index in the eon's committee.
+	Member uint32 `protobuf:"varint,3,opt,name=member,proto3" json:"member,omitempty"`
+	// Why it failed, for people.
+	Reason        string `protobuf:"bytes,4,opt,name=reason,proto3" json:"reason,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *KeyholderEvidence) Reset() {
+	*x = KeyholderEvidence{}
+	mi := &file_veil_v1_sequencer_proto_msgTypes[25]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *KeyholderEvidence) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*KeyholderEvidence) ProtoMessage() {}
+
+func (x *KeyholderEvidence) ProtoReflect() protoreflect.Message {
+	mi := &file_veil_v1_sequencer_proto_msgTypes[25]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use KeyholderEvidence.ProtoReflect.Descriptor instead.
+func (*KeyholderEvidence) Descriptor() ([]byte, []int) {
+	return file_veil_v1_sequencer_proto_rawDescGZIP(), []int{25}
+}
+
+func (x *KeyholderEvidence) GetEon() uint64 {
+	if x != nil {
+		return x.Eon
+	}
+	return 0
+}
+
+func (x *KeyholderEvidence) GetHeight() uint64 {
+	if x != nil {
+		return x.Height
+	}
+	return 0
+}
+
+func (x *KeyholderEvidence) GetMember() uint32 {
+	if x != nil {
+		return x.Member
+	}
+	return 0
+}
+
+func (x *KeyholderEvidence) GetReason() string {
+	if x != nil {
+		return x.Reason
+	}
+	return ""
+}
+
 var File_veil_v1_sequencer_proto protoreflect.FileDescriptor
 
 const file_veil_v1_sequencer_proto_rawDesc = "" +
@@ -1671,7 +1823,15 @@ const file_veil_v1_sequencer_proto_rawDesc = "" +
 	"\atx_hash\x18\x01 \x01(\tR\x06txHash\x12\x14\n" +
 	"\x05index\x18\x02 \x01(\rR\x05index\x12\x1a\n" +
 	"\benvelope\x18\x03 \x01(\fR\benvelope\x12\x19\n" +
-	"\btx_proof\x18\x04 \x01(\fR\atxProof*\xc0\x01\n" +
+	"\btx_proof\x18\x04 \x01(\fR\atxProof\"\x1d\n" +
+	"\x1bGetKeyholderEvidenceRequest\"V\n" +
+	"\x1cGetKeyholderEvidenceResponse\x126\n" +
+	"\bevidence\x18\x01 \x03(\v2\x1a.veil.v1.KeyholderEvidenceR\bevidence\"m\n" +
+	"\x11KeyholderEvidence\x12\x10\n" +
+	"\x03eon\x18\x01 \x01(\x04R\x03eon\x12\x16\n" +
+	"\x06height\x18\x02 \x01(\x04R\x06height\x12\x16\n" +
+	"\x06member\x18\x03 \x01(\rR\x06member\x12\x16\n" +
+	"\x06reason\x18\x04 \x01(\tR\x06reason*\xc0\x01\n" +
 	"\aTxState\x12\x18\n" +
 	"\x14TX_STATE_UNSPECIFIED\x10\x00\x12\x14\n" +
 	"\x10TX_STATE_UNKNOWN\x10\x01\x12\x14\n" +
@@ -1685,7 +1845,7 @@ const file_veil_v1_sequencer_proto_rawDesc = "" +
 	"\x1cDECRYPTION_LEVEL_UNSPECIFIED\x10\x00\x12\x1c\n" +
 	"\x18DECRYPTION_LEVEL_PENDING\x10\x01\x12\x19\n" +
 	"\x15DECRYPTION_LEVEL_SOFT\x10\x02\x12\x19\n" +
-	"\x15DECRYPTION_LEVEL_FIRM\x10\x032\xd4\x04\n" +
+	"\x15DECRYPTION_LEVEL_FIRM\x10\x032\xbe\x05\n" +
 	"\x10SequencerService\x12e\n" +
 	"\x13GetEncryptionParams\x12#.veil.v1.GetEncryptionParamsRequest\x1a$.veil.v1.GetEncryptionParamsResponse\"\x03\x90\x02\x01\x12J\n" +
 	"\n" +
@@ -1694,7 +1854,8 @@ const file_veil_v1_sequencer_proto_rawDesc = "" +
 	"\vGetTxStatus\x12\x1b.veil.v1.GetTxStatusRequest\x1a\x1c.veil.v1.GetTxStatusResponse\"\x03\x90\x02\x01\x12>\n" +
 	"\aWatchTx\x12\x17.veil.v1.WatchTxRequest\x1a\x18.veil.v1.WatchTxResponse0\x01\x12D\n" +
 	"\bGetBlock\x12\x18.veil.v1.GetBlockRequest\x1a\x19.veil.v1.GetBlockResponse\"\x03\x90\x02\x01\x12e\n" +
-	"\x13GetPendingEnvelopes\x12#.veil.v1.GetPendingEnvelopesRequest\x1a$.veil.v1.GetPendingEnvelopesResponse\"\x03\x90\x02\x01B\x8a\x01\n" +
+	"\x13GetPendingEnvelopes\x12#.veil.v1.GetPendingEnvelopesRequest\x1a$.veil.v1.GetPendingEnvelopesResponse\"\x03\x90\x02\x01\x12h\n" +
+	"\x14GetKeyholderEvidence\x12$.veil.v1.GetKeyholderEvidenceRequest\x1a%.veil.v1.GetKeyholderEvidenceResponse\"\x03\x90\x02\x01B\x8a\x01\n" +
 	"\vcom.veil.v1B\x0eSequencerProtoP\x01Z.github.com/veilseq/veil/api/gen/veil/v1;veilv1\xa2\x02\x03VXX\xaa\x02\aVeil.V1\xca\x02\aVeil\\V1\xe2\x02\x13Veil\\V1\\GPBMetadata\xea\x02\bVeil::V1b\x06proto3"
 
 var (
@@ -1710,34 +1871,37 @@ func file_veil_v1_sequencer_proto_rawDescGZIP() []byte {
 }
 
 var file_veil_v1_sequencer_proto_enumTypes = make([]protoimpl.EnumInfo, 2)
-var file_veil_v1_sequencer_proto_msgTypes = make([]protoimpl.MessageInfo, 23)
+var file_veil_v1_sequencer_proto_msgTypes = make([]protoimpl.MessageInfo, 26)
 var file_veil_v1_sequencer_proto_goTypes = []any{
-	(TxState)(0),                        // 0: veil.v1.TxState
-	(DecryptionLevel)(0),                // 1: veil.v1.DecryptionLevel
-	(*GetEncryptionParamsRequest)(nil),  // 2: veil.v1.GetEncryptionParamsRequest
-	(*GetEncryptionParamsResponse)(nil), // 3: veil.v1.GetEncryptionParamsResponse
-	(*EncryptionParams)(nil),            // 4: veil.v1.EncryptionParams
-	(*Eon)(nil),                         // 5: veil.v1.Eon
-	(*Rollup)(nil),                      // 6: veil.v1.Rollup
-	(*GetAccountRequest)(nil),           // 7: veil.v1.GetAccountRequest
-	(*GetAccountResponse)(nil),          // 8: veil.v1.GetAccountResponse
-	(*Account)(nil),                     // 9: veil.v1.Account
-	(*SubmitEnvelopeRequest)(nil),       // 10: veil.v1.SubmitEnvelopeRequest
-	(*SubmitEnvelopeResponse)(nil),      // 11: veil.v1.SubmitEnvelopeResponse
-	(*GetTxStatusRequest)(nil),          // 12: veil.v1.GetTxStatusRequest
-	(*GetTxStatusResponse)(nil),         // 13: veil.v1.GetTxStatusResponse
-	(*WatchTxRequest)(nil),              // 14: veil.v1.WatchTxRequest
-	(*WatchTxResponse)(nil),             // 15: veil.v1.WatchTxResponse
-	(*TxStatus)(nil),                    // 16: veil.v1.TxStatus
-	(*Inclusion)(nil),                   // 17: veil.v1.Inclusion
-	(*GetBlockRequest)(nil),             // 18: veil.v1.GetBlockRequest
-	(*GetBlockResponse)(nil),            // 19: veil.v1.GetBlockResponse
-	(*Block)(nil),                       // 20: veil.v1.Block
-	(*BlockTx)(nil),                     // 21: veil.v1.BlockTx
-	(*GetPendingEnvelopesRequest)(nil),  // 22: veil.v1.GetPendingEnvelopesRequest
-	(*GetPendingEnvelopesResponse)(nil), // 23: veil.v1.GetPendingEnvelopesResponse
-	(*PendingEnvelope)(nil),             // 24: veil.v1.PendingEnvelope
-	(*timestamppb.Timestamp)(nil),       // 25: google.protobuf.Timestamp
+	(TxState)(0),                         // 0: veil.v1.TxState
+	(DecryptionLevel)(0),                 // 1: veil.v1.DecryptionLevel
+	(*GetEncryptionParamsRequest)(nil),   // 2: veil.v1.GetEncryptionParamsRequest
+	(*GetEncryptionParamsResponse)(nil),  // 3: veil.v1.GetEncryptionParamsResponse
+	(*EncryptionParams)(nil),             // 4: veil.v1.EncryptionParams
+	(*Eon)(nil),                          // 5: veil.v1.Eon
+	(*Rollup)(nil),                       // 6: veil.v1.Rollup
+	(*GetAccountRequest)(nil),            // 7: veil.v1.GetAccountRequest
+	(*GetAccountResponse)(nil),           // 8: veil.v1.GetAccountResponse
+	(*Account)(nil),                      // 9: veil.v1.Account
+	(*SubmitEnvelopeRequest)(nil),        // 10: veil.v1.SubmitEnvelopeRequest
+	(*SubmitEnvelopeResponse)(nil),       // 11: veil.v1.SubmitEnvelopeResponse
+	(*GetTxStatusRequest)(nil),           // 12: veil.v1.GetTxStatusRequest
+	(*GetTxStatusResponse)(nil),          // 13: veil.v1.GetTxStatusResponse
+	(*WatchTxRequest)(nil),               // 14: veil.v1.WatchTxRequest
+	(*WatchTxResponse)(nil),              // 15: veil.v1.WatchTxResponse
+	(*TxStatus)(nil),                     // 16: veil.v1.TxStatus
+	(*Inclusion)(nil),                    // 17: veil.v1.Inclusion
+	(*GetBlockRequest)(nil),              // 18: veil.v1.GetBlockRequest
+	(*GetBlockResponse)(nil),             // 19: veil.v1.GetBlockResponse
+	(*Block)(nil),                        // 20: veil.v1.Block
+	(*BlockTx)(nil),                      // 21: veil.v1.BlockTx
+	(*GetPendingEnvelopesRequest)(nil),   // 22: veil.v1.GetPendingEnvelopesRequest
+	(*GetPendingEnvelopesResponse)(nil),  // 23: veil.v1.GetPendingEnvelopesResponse
+	(*PendingEnvelope)(nil),              // 24: veil.v1.PendingEnvelope
+	(*GetKeyholderEvidenceRequest)(nil),  // 25: veil.v1.GetKeyholderEvidenceRequest
+	(*GetKeyholderEvidenceResponse)(nil), // 26: veil.v1.GetKeyholderEvidenceResponse
+	(*KeyholderEvidence)(nil),            // 27: veil.v1.KeyholderEvidence
+	(*timestamppb.Timestamp)(nil),        // 28: google.protobuf.Timestamp
 }
 var file_veil_v1_sequencer_proto_depIdxs = []int32{
 	4,  // 0: veil.v1.GetEncryptionParamsResponse.params:type_name -> veil.v1.EncryptionParams
@@ -1750,30 +1914,33 @@ var file_veil_v1_sequencer_proto_depIdxs = []int32{
 	17, // 7: veil.v1.TxStatus.inclusion:type_name -> veil.v1.Inclusion
 	1,  // 8: veil.v1.TxStatus.level:type_name -> veil.v1.DecryptionLevel
 	20, // 9: veil.v1.GetBlockResponse.block:type_name -> veil.v1.Block
-	25, // 10: veil.v1.Block.time:type_name -> google.protobuf.Timestamp
+	28, // 10: veil.v1.Block.time:type_name -> google.protobuf.Timestamp
 	1,  // 11: veil.v1.Block.decryption:type_name -> veil.v1.DecryptionLevel
 	21, // 12: veil.v1.Block.txs:type_name -> veil.v1.BlockTx
 	0,  // 13: veil.v1.BlockTx.state:type_name -> veil.v1.TxState
 	24, // 14: veil.v1.GetPendingEnvelopesResponse.envelopes:type_name -> veil.v1.PendingEnvelope
-	2,  // 15: veil.v1.SequencerService.GetEncryptionParams:input_type -> veil.v1.GetEncryptionParamsRequest
-	7,  // 16: veil.v1.SequencerService.GetAccount:input_type -> veil.v1.GetAccountRequest
-	10, // 17: veil.v1.SequencerService.SubmitEnvelope:input_type -> veil.v1.SubmitEnvelopeRequest
-	12, // 18: veil.v1.SequencerService.GetTxStatus:input_type -> veil.v1.GetTxStatusRequest
-	14, // 19: veil.v1.SequencerService.WatchTx:input_type -> veil.v1.WatchTxRequest
-	18, // 20: veil.v1.SequencerService.GetBlock:input_type -> veil.v1.GetBlockRequest
-	22, // 21: veil.v1.SequencerService.GetPendingEnvelopes:input_type -> veil.v1.GetPendingEnvelopesRequest
-	3,  // 22: veil.v1.SequencerService.GetEncryptionParams:output_type -> veil.v1.GetEncryptionParamsResponse
-	8,  // 23: veil.v1.SequencerService.GetAccount:output_type -> veil.v1.GetAccountResponse
-	11, // 24: veil.v1.SequencerService.SubmitEnvelope:output_type -> veil.v1.SubmitEnvelopeResponse
-	13, // 25: veil.v1.SequencerService.GetTxStatus:output_type -> veil.v1.GetTxStatusResponse
-	15, // 26: veil.v1.SequencerService.WatchTx:output_type -> veil.v1.WatchTxResponse
-	19, // 27: veil.v1.SequencerService.GetBlock:output_type -> veil.v1.GetBlockResponse
-	23, // 28: veil.v1.SequencerService.GetPendingEnvelopes:output_type -> veil.v1.GetPendingEnvelopesResponse
-	22, // [22:29] is the sub-list for method output_type
-	15, // [15:22] is the sub-list for method input_type
-	15, // [15:15] is the sub-list for extension type_name
-	15, // [15:15] is the sub-list for extension extendee
-	0,  // [0:15] is the sub-list for field type_name
+	27, // 15: veil.v1.GetKeyholderEvidenceResponse.evidence:type_name -> veil.v1.KeyholderEvidence
+	2,  // 16: veil.v1.SequencerService.GetEncryptionParams:input_type -> veil.v1.GetEncryptionParamsRequest
+	7,  // 17: veil.v1.SequencerService.GetAccount:input_type -> veil.v1.GetAccountRequest
+	10, // 18: veil.v1.SequencerService.SubmitEnvelope:input_type -> veil.v1.SubmitEnvelopeRequest
+	12, // 19: veil.v1.SequencerService.GetTxStatus:input_type -> veil.v1.GetTxStatusRequest
+	14, // 20: veil.v1.SequencerService.WatchTx:input_type -> veil.v1.WatchTxRequest
+	18, // 21: veil.v1.SequencerService.GetBlock:input_type -> veil.v1.GetBlockRequest
+	22, // 22: veil.v1.SequencerService.GetPendingEnvelopes:input_type -> veil.v1.GetPendingEnvelopesRequest
+	25, // 23: veil.v1.SequencerService.GetKeyholderEvidence:input_type -> veil.v1.GetKeyholderEvidenceRequest
+	3,  // 24: veil.v1.SequencerService.GetEncryptionParams:output_type -> veil.v1.GetEncryptionParamsResponse
+	8,  // 25: veil.v1.SequencerService.GetAccount:output_type -> veil.v1.GetAccountResponse
+	11, // 26: veil.v1.SequencerService.SubmitEnvelope:output_type -> veil.v1.SubmitEnvelopeResponse
+	13, // 27: veil.v1.SequencerService.GetTxStatus:output_type -> veil.v1.GetTxStatusResponse
+	15, // 28: veil.v1.SequencerService.WatchTx:output_type -> veil.v1.WatchTxResponse
+	19, // 29: veil.v1.SequencerService.GetBlock:output_type -> veil.v1.GetBlockResponse
+	23, // 30: veil.v1.SequencerService.GetPendingEnvelopes:output_type -> veil.v1.GetPendingEnvelopesResponse
+	26, // 31: veil.v1.SequencerService.GetKeyholderEvidence:output_type -> veil.v1.GetKeyholderEvidenceResponse
+	24, // [24:32] is the sub-list for method output_type
+	16, // [16:24] is the sub-list for method input_type
+	16, // [16:16] is the sub-list for extension type_name
+	16, // [16:16] is the sub-list for extension extendee
+	0,  // [0:16] is the sub-list for field type_name
 }
 
 func init() { file_veil_v1_sequencer_proto_init() }
@@ -1787,7 +1954,7 @@ func file_veil_v1_sequencer_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_veil_v1_sequencer_proto_rawDesc), len(file_veil_v1_sequencer_proto_rawDesc)),
 			NumEnums:      2,
-			NumMessages:   23,
+			NumMessages:   26,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

@@ -78,6 +78,9 @@ const (
 	// SequencerServiceGetPendingEnvelopesProcedure is the fully-qualified name of the
 	// SequencerService's GetPendingEnvelopes RPC.
 	SequencerServiceGetPendingEnvelopesProcedure = "/veil.v1.SequencerService/GetPendingEnvelopes"
+	// SequencerServiceGetKeyholderEvidenceProcedure is the fully-qualified name of the
+	// SequencerService's GetKeyholderEvidence RPC.
+	SequencerServiceGetKeyholderEvidenceProcedure = "/veil.v1.SequencerService/GetKeyholderEvidence"
 )
 
 // SequencerServiceClient is a client for the veil.v1.SequencerService service.
@@ -134,6 +137,11 @@ type SequencerServiceClient interface {
 	// Errors: INVALID_ARGUMENT for height 0; NOT_FOUND (reason NOT_FOUND) for
 	// a height above latest_height (not committed yet: retry once it is).
 	GetPendingEnvelopes(context.Context, *connect.Request[v1.GetPendingEnvelopesRequest]) (*connect.Response[v1.GetPendingEnvelopesResponse], error)
+	// GetKeyholderEvidence returns the committee members' key share
+	// submissions that failed verification on this node (misbehaviour
+	// evidence), the most recent 1,000 at most, oldest first; none, or
+	// UNIMPLEMENTED, on a node that does not verify key shares.
+	GetKeyholderEvidence(context.Context, *connect.Request[v1.GetKeyholderEvidenceRequest]) (*connect.Response[v1.GetKeyholderEvidenceResponse], error)
 }
 
 // NewSequencerServiceClient constructs a client for the veil.v1.SequencerService service. By
@@ -194,18 +202,26 @@ func NewSequencerServiceClient(httpClient connect.HTTPClient, baseURL string, op
 			connect.WithIdempotency(connect.IdempotencyNoSideEffects),
 			connect.WithClientOptions(opts...),
 		),
+		getKeyholderEvidence: connect.NewClient[v1.GetKeyholderEvidenceRequest, v1.GetKeyholderEvidenceResponse](
+			httpClient,
+			baseURL+SequencerServiceGetKeyholderEvidenceProcedure,
+			connect.WithSchema(sequencerServiceMethods.ByName("GetKeyholderEvidence")),
+			connect.WithIdempotency(connect.IdempotencyNoSideEffects),
+			connect.WithClientOptions(opts...),
+		),
 	}
 }
 
 // sequencerServiceClient implements SequencerServiceClient.
 type sequencerServiceClient struct {
-	getEncryptionParams *connect.Client[v1.GetEncryptionParamsRequest, v1.GetEncryptionParamsResponse]
-	getAccount          *connect.Client[v1.GetAccountRequest, v1.GetAccountResponse]
-	submitEnvelope      *connect.Client[v1.SubmitEnvelopeRequest, v1.SubmitEnvelopeResponse]
-	getTxStatus         *connect.Client[v1.GetTxStatusRequest, v1.GetTxStatusResponse]
-	watchTx             *connect.Client[v1.WatchTxRequest, v1.WatchTxResponse]
-	getBlock            *connect.Client[v1.GetBlockRequest, v1.GetBlockResponse]
-	getPendingEnvelopes *connect.Client[v1.GetPendingEnvelopesRequest, v1.GetPendingEnvelopesResponse]
+	getEncryptionParams  *connect.Client[v1.GetEncryptionParamsRequest, v1.GetEncryptionParamsResponse]
+	getAccount           *connect.Client[v1.GetAccountRequest, v1.GetAccountResponse]
+	submitEnvelope       *connect.Client[v1.SubmitEnvelopeRequest, v1.SubmitEnvelopeResponse]
+	getTxStatus          *connect.Client[v1.GetTxStatusRequest, v1.GetTxStatusResponse]
+	watchTx              *connect.Client[v1.WatchTxRequest, v1.WatchTxResponse]
+	getBlock             *connect.Client[v1.GetBlockRequest, v1.GetBlockResponse]
+	getPendingEnvelopes  *connect.Client[v1.GetPendingEnvelopesRequest, v1.GetPendingEnvelopesResponse]
+	getKeyholderEvidence *connect.Client[v1.GetKeyholderEvidenceRequest, v1.GetKeyholderEvidenceResponse]
 }
 
 // GetEncryptionParams calls veil.v1.SequencerService.GetEncryptionParams.
@@ -241,6 +257,11 @@ func (c *sequencerServiceClient) GetBlock(ctx context.Context, req *connect.Requ
 // GetPendingEnvelopes calls veil.v1.SequencerService.GetPendingEnvelopes.
 func (c *sequencerServiceClient) GetPendingEnvelopes(ctx context.Context, req *connect.Request[v1.GetPendingEnvelopesRequest]) (*connect.Response[v1.GetPendingEnvelopesResponse], error) {
 	return c.getPendingEnvelopes.CallUnary(ctx, req)
+}
+
+// GetKeyholderEvidence calls veil.v1.SequencerService.GetKeyholderEvidence.
+func (c *sequencerServiceClient) GetKeyholderEvidence(ctx context.Context, req *connect.Request[v1.GetKeyholderEvidenceRequest]) (*connect.Response[v1.GetKeyholderEvidenceResponse], error) {
+	return c.getKeyholderEvidence.CallUnary(ctx, req)
 }
 
 // SequencerServiceHandler is an implementation of the veil.v1.SequencerService service.
@@ -297,6 +318,11 @@ type SequencerServiceHandler interface {
 	// Errors: INVALID_ARGUMENT for height 0; NOT_FOUND (reason NOT_FOUND) for
 	// a height above latest_height (not committed yet: retry once it is).
 	GetPendingEnvelopes(context.Context, *connect.Request[v1.GetPendingEnvelopesRequest]) (*connect.Response[v1.GetPendingEnvelopesResponse], error)
+	// GetKeyholderEvidence returns the committee members' key share
+	// submissions that failed verification on this node (misbehaviour
+	// evidence), the most recent 1,000 at most, oldest first; none, or
+	// UNIMPLEMENTED, on a node that does not verify key shares.
+	GetKeyholderEvidence(context.Context, *connect.Request[v1.GetKeyholderEvidenceRequest]) (*connect.Response[v1.GetKeyholderEvidenceResponse], error)
 }
 
 // NewSequencerServiceHandler builds an HTTP handler from the service implementation. It returns the
@@ -353,6 +379,13 @@ func NewSequencerServiceHandler(svc SequencerServiceHandler, opts ...connect.Han
 		connect.WithIdempotency(connect.IdempotencyNoSideEffects),
 		connect.WithHandlerOptions(opts...),
 	)
+	sequencerServiceGetKeyholderEvidenceHandler := connect.NewUnaryHandler(
+		SequencerServiceGetKeyholderEvidenceProcedure,
+		svc.GetKeyholderEvidence,
+		connect.WithSchema(sequencerServiceMethods.ByName("GetKeyholderEvidence")),
+		connect.WithIdempotency(connect.IdempotencyNoSideEffects),
+		connect.WithHandlerOptions(opts...),
+	)
 	return "/veil.v1.SequencerService/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		switch r.URL.Path {
 		case SequencerServiceGetEncryptionParamsProcedure:
@@ -369,6 +402,8 @@ func NewSequencerServiceHandler(svc SequencerServiceHandler, opts ...connect.Han
 			sequencerServiceGetBlockHandler.ServeHTTP(w, r)
 		case SequencerServiceGetPendingEnvelopesProcedure:
 			sequencerServiceGetPendingEnvelopesHandler.ServeHTTP(w, r)
+		case SequencerServiceGetKeyholderEvidenceProcedure:
+			sequencerServiceGetKeyholderEvidenceHandler.ServeHTTP(w, r)
 		default:
 			http.NotFound(w, r)
 		}
@@ -404,4 +439,8 @@ func (UnimplementedSequencerServiceHandler) GetBlock(context.Context, *connect.R
 
 func (UnimplementedSequencerServiceHandler) GetPendingEnvelopes(context.Context, *connect.Request[v1.GetPendingEnvelopesRequest]) (*connect.Response[v1.GetPendingEnvelopesResponse], error) {
 	return nil, connect.NewError(connect.CodeUnimplemented, errors.New("veil.v1.SequencerService.GetPendingEnvelopes is not implemented"))
+}
+
+func (UnimplementedSequencerServiceHandler) GetKeyholderEvidence(context.Context, *connect.Request[v1.GetKeyholderEvidenceRequest]) (*connect.Response[v1.GetKeyholderEvidenceResponse], error) {
+	return nil, connect.NewError(connect.CodeUnimplemented, errors.New("veil.v1.SequencerService.GetKeyholderEvidence is not implemented"))
 }
