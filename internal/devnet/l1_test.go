@@ -2,12 +2,21 @@ package devnet_test
 
 import (
 	"context"
+	"fmt"
+	"math/big"
+	"net"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/ethereum/go-ethereum/accounts/abi/bind/v2"
 	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/core/types"
+	"github.com/ethereum/go-ethereum/crypto"
+	"github.com/ethereum/go-ethereum/eth/ethconfig"
+	"github.com/ethereum/go-ethereum/ethclient"
+	"github.com/ethereum/go-ethereum/ethclient/simulated"
+	"github.com/ethereum/go-ethereum/node"
 
 	"github.com/veilseq/veil/api"
 	"github.com/veilseq/veil/api/client"
@@ -185,4 +194,114 @@ func firmBundle(ctx context.Context, t *testing.T, c *client.Client, h common.Ha
 		case <-time.After(50 * time.Millisecond):
 		}
 	}
+}
+
+// A devnet settles on an L1 it reaches over JSON-RPC (here go-ethereum's
+// simulated chain served over HTTP and mined every 50 ms, as `geth --dev
+// --dev.period` would), and a devnet resumed from its directory reuses the
+// deployed inbox and registry: the eon is already registered, and the
+// relayer carries on from the inbox's lastHeight.
+func TestDevnetSettlesOnJSONRPCL1(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short: runs a devnet twice")
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	key, _ := crypto.ToECDSA(append(make([]byte, 31), 9))
+	url := httpL1(t, ctx, crypto.PubkeyToAddress(key.PublicKey))
+
+	dir := t.TempDir()
+	posts := make(chan relayer.Posted, 64)
+	run := func(inbox common.Address) (*devnet.Devnet, relayer.Posted) {
+		t.Helper()
+		d, err := devnet.Start(ctx, devnet.Config{
+			Dir: dir, Validators: 4, Wallets: 1, APIAddr: "127.0.0.1:0",
+			TimeoutCommit: 200 * time.Millisecond,
+			L1: devnet.L1Config{Endpoint: url, Key: key, Inbox: inbox, Poll: 50 * time.Millisecond,
+				OnPosted: func(p relayer.Posted) { posts <- p }},
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		select {
+		case p := <-posts:
+			return d, p
+		case <-ctx.Done():
+			t.Fatal("no post")
+		}
+		return nil, relayer.Posted{}
+	}
+	d, first := run(common.Address{})
+	inbox, registry := d.L1().Inbox(), d.L1().Registry()
+	if d.L1().Simulated() || first.From != 1 {
+		t.Fatalf("first post %+v", first)
+	}
+	if err := d.Stop(); err != nil {
+		t.Fatal(err)
+	}
+	for len(posts) > 0 {
+		<-posts
+	}
+	l1, err := ethclient.DialContext(ctx, url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l1.Close()
+	abi := bindings.NewBatchInbox()
+	last, err := bind.Call(abi.Instance(l1, inbox), &bind.CallOpts{Context: ctx}, abi.PackLastHeight(), abi.UnpackLastHeight)
+	if err != nil || last == 0 {
+		t.Fatalf("lastHeight %d, %v", last, err)
+	}
+
+	d, resumed := run(inbox)
+	defer func() {
+		if err := d.Stop(); err != nil {
+			t.Errorf("stop: %v", err)
+		}
+	}()
+	if d.L1().Registry() != registry || resumed.From != last+1 {
+		t.Fatalf("resumed: registry %s (want %s), first post %+v after lastHeight %d", d.L1().Registry(), registry, resumed, last)
+	}
+	regABI := bindings.NewCommitteeRegistry()
+	if n, err := bind.Call(regABI.Instance(l1, registry), &bind.CallOpts{Context: ctx}, regABI.PackEonCount(), regABI.UnpackEonCount); err != nil || n != 1 {
+		t.Fatalf("eonCount %d, %v", n, err)
+	}
+}
+
+// httpL1 serves a simulated Prague chain, with funded, over JSON-RPC on
+// loopback and mines it every 50 ms while transactions are pending.
+func httpL1(t *testing.T, ctx context.Context, funded common.Address) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	port := ln.Addr().(*net.TCPAddr).Port
+	ln.Close()
+	sim := simulated.NewBackend(types.GenesisAlloc{funded: {Balance: new(big.Int).Lsh(big.NewInt(1), 100)}},
+		func(nc *node.Config, ec *ethconfig.Config) {
+			ec.Genesis.Config = contracts.SimulatedChainConfig()
+			nc.HTTPHost, nc.HTTPPort, nc.HTTPModules = "127.0.0.1", port, []string{"eth", "net", "web3"}
+		})
+	mctx, stop := context.WithCancel(ctx)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for {
+			select {
+			case <-mctx.Done():
+				return
+			case <-time.After(50 * time.Millisecond):
+				if n, err := sim.Client().PendingTransactionCount(mctx); err == nil && n > 0 {
+					sim.Commit()
+				}
+			}
+		}
+	}()
+	t.Cleanup(func() {
+		stop()
+		<-done
+		_ = sim.Close()
+	})
+	return fmt.Sprintf("http://127.0.0.1:%d", port)
 }
