@@ -14,7 +14,15 @@
 //     rollupfeed.BatchMessage(chainID, height, root) with the EIP-2537
 //     precompiles, and proves legs against posted roots (VerifyLeg, the
 //     rollupfeed Merkle scheme). PostBatches checks several heights of one
-//     eon against one aggregate signature (SumSignatures).
+//     eon against one aggregate signature (SumSignatures). Heights
+//     strictly increase, so whoever posts a later height first makes the
+//     heights before it unpostable; the registry's owner therefore keeps a
+//     poster allowlist (addPoster, removePoster): empty, anyone may post;
+//     non-empty, only the listed posters.
 //
-// The relayer (contracts/relayer) follows firm batch roots and posts them.
+// DeployRegistry and DeployInbox deploy the two; EnsureEon registers an
+// eon unless the registry already holds it (KeyholderAddresses names
+// members that have no L1 accounts, as on a devnet). The relayer
+// (contracts/relayer) follows firm batch roots and posts them; `veil
+// devnet --l1` runs the whole set-up against a simulated or real L1.
 package contracts
