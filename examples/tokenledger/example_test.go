@@ -93,3 +93,36 @@ func ExampleLedger_Run() {
 		log.Fatal(err)
 	}
 }
+
+// A transfer is signed by the sender; the ledger recovers the sender from
+// the signature, so the envelope carrying it may come from anyone.
+func ExampleTransfer() {
+	alice, _ := crypto.HexToECDSA("4c0883a69102937d6231471b5dbb6204fe5129617082792ae468d01a3f362318")
+	bob := common.HexToAddress("0x00000000000000000000000000000000000000b0")
+
+	t := &tokenledger.Transfer{Rollup: 1001, To: bob, Amount: 5, Nonce: 0}
+	if err := t.Sign(alice); err != nil {
+		log.Fatal(err)
+	}
+	leg := t.Encode() // the leg's data: client.Leg{Rollup: 1001, Data: leg}
+
+	tx, err := tokenledger.Decode(leg)
+	if err != nil {
+		log.Fatal(err)
+	}
+	from, err := tx.Transfer.Sender()
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(tx.Kind(), len(leg), "bytes, from", from == crypto.PubkeyToAddress(alice.PublicKey), "amount", tx.Transfer.Amount)
+
+	// Raise the amount (its last byte sits before the nonce and the
+	// signature): the signature no longer recovers to alice.
+	leg[len(leg)-tokenledger.SigSize-8-1]++
+	tx, _ = tokenledger.Decode(leg)
+	forged, _ := tx.Transfer.Sender()
+	fmt.Println("tampered, from alice:", forged == crypto.PubkeyToAddress(alice.PublicKey))
+	// Output:
+	// transfer 111 bytes, from true amount 5
+	// tampered, from alice: false
+}
