@@ -266,6 +266,12 @@ func TestCommitteeSignsFirmRoots(t *testing.T) {
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
+	if _, err := c.ListSignedRoots(ctx, 0, 10); connect.CodeOf(err) != connect.CodeInvalidArgument {
+		t.Fatalf("ListSignedRoots from 0: %v", err)
+	}
+	if far, err := c.ListSignedRoots(ctx, 1<<40, 10); err != nil || len(far) != 0 {
+		t.Fatalf("ListSignedRoots beyond the tip: %d, %v", len(far), err)
+	}
 	roots, err := c.ListSignedRoots(ctx, 1, 1024)
 	if err != nil || int64(len(roots)) < top+1 {
 		t.Fatalf("%d signed roots, %v", len(roots), err)
@@ -286,6 +292,9 @@ func TestCommitteeSignsFirmRoots(t *testing.T) {
 	bundle, err := c.GetBundle(ctx, some)
 	if err != nil || bundle.Level != api.LevelFirm || len(bundle.Legs) == 0 {
 		t.Fatalf("bundle: %+v, %v", bundle, err)
+	}
+	if err := rollupfeed.VerifyBatchSignature(pk, chainID, bundle.Height, bundle.Root, bundle.Signature); err != nil || bundle.Eon != pk.Eon() {
+		t.Fatalf("bundle's signature (eon %d): %v", bundle.Eon, err)
 	}
 	for _, leg := range bundle.Legs {
 		proof, err := contracts.LegProof(&leg.Proof)

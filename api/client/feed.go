@@ -254,6 +254,11 @@ type Bundle struct {
 	// Firm, at LevelFirm, proves that the validators' commit covers Root
 	// (check it with VerifyFirmBundle).
 	Firm *FirmProof
+	// Eon and Signature, at LevelFirm on a node that collects them, are
+	// the committee's signature on Root for Height: check it with
+	// rollupfeed.VerifyBatchSignature under an eon key you trust.
+	Eon       uint64
+	Signature *threshold.Signature
 }
 
 // GetBundle fetches every leg of a transaction, each verified against
@@ -274,6 +279,10 @@ func (c *Client) GetBundle(ctx context.Context, id common.Hash) (*Bundle, error)
 	if out.Firm, err = firmProofFromProto(m.GetFirmProof()); err != nil {
 		return nil, err
 	}
+	if out.Signature, err = signatureFromProto(m.GetSignature()); err != nil {
+		return nil, err
+	}
+	out.Eon = m.GetEon()
 	for _, pl := range m.GetLegs() {
 		leg, err := rollupfeed.ParseBatchLeg(pl.GetEncoded())
 		if err != nil {
