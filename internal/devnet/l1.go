@@ -5,6 +5,7 @@ import (
 	"crypto/ecdsa"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"math/big"
 	"time"
@@ -128,7 +129,7 @@ func (d *Devnet) startL1(ctx context.Context) (err error) {
 			l.close()
 		}
 	}()
-	if err := l.connect(ctx); err != nil {
+	if err := l.connect(ctx, d.cfg.Rand); err != nil {
 		return err
 	}
 	chainID, err := l.client.ChainID(ctx)
@@ -162,8 +163,9 @@ func (d *Devnet) startL1(ctx context.Context) (err error) {
 	return nil
 }
 
-// connect starts the simulated backend or dials the URL.
-func (l *L1) connect(ctx context.Context) error {
+// connect starts the simulated backend, with a key from rnd unless the
+// config has one, or dials the URL.
+func (l *L1) connect(ctx context.Context, rnd io.Reader) error {
 	if l.cfg.Endpoint != L1Simulated {
 		if l.cfg.Key == nil {
 			return errors.New("devnet: an L1 at a URL needs a key (--l1-key) to deploy and post with")
@@ -177,7 +179,7 @@ func (l *L1) connect(ctx context.Context) error {
 		return nil
 	}
 	if l.cfg.Key == nil {
-		k, err := crypto.GenerateKey()
+		k, err := ecdsa.GenerateKey(crypto.S256(), rnd)
 		if err != nil {
 			return fmt.Errorf("devnet: l1 key: %w", err)
 		}

@@ -22,7 +22,7 @@ func TestL1Contracts(t *testing.T) {
 	ctx := context.Background()
 	key, _ := crypto.ToECDSA(append(make([]byte, 31), 7))
 	l := &L1{cfg: L1Config{Endpoint: L1Simulated, Key: key}, log: slog.New(slog.DiscardHandler)}
-	if err := l.connect(ctx); err != nil {
+	if err := l.connect(ctx, nil); err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(l.close)
