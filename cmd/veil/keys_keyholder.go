@@ -51,9 +51,6 @@ plaintext input files afterwards.`,
 				return err
 			}
 			path := keystore.SecretsPath(home)
-			if _, err := os.Lstat(path); err == nil {
-				return fmt.Errorf("%s already exists; not overwriting a member's secrets", path)
-			}
 			s := &keystore.Secrets{ChainID: chainID}
 			if s.Share, err = readShareFile(sharePath); err != nil {
 				return err
@@ -66,7 +63,7 @@ plaintext input files afterwards.`,
 			if err != nil {
 				return err
 			}
-			if err := keystore.Save(path, s, key); err != nil {
+			if err := keystore.Create(path, s, key); err != nil {
 				return err
 			}
 			printSecrets(cmd, path, s)

@@ -151,8 +151,18 @@ func TestSaveLoadPassphrase(t *testing.T) {
 	if _, err := keystore.Passphrase(""); err == nil {
 		t.Fatal("empty passphrase accepted")
 	}
-	// Save replaces atomically and leaves no temporary file behind.
+	// Save replaces atomically and leaves no temporary file behind;
+	// Create refuses to replace.
 	if err := keystore.Save(path, s, k); err != nil {
+		t.Fatal(err)
+	}
+	if err := keystore.Create(path, s, k); err == nil || !strings.Contains(err.Error(), "already exists") {
+		t.Fatalf("Create over an existing file: %v", err)
+	}
+	if err := keystore.Create(path+".new", s, k); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Remove(path + ".new"); err != nil {
 		t.Fatal(err)
 	}
 	entries, _ := os.ReadDir(filepath.Dir(path))

@@ -122,10 +122,7 @@ func GenerateIdentity(path string) (Key, error) {
 		return nil, fmt.Errorf("keystore: %w", err)
 	}
 	content := fmt.Sprintf("# veil keyholder age identity\n# public key: %s\n%s\n", id.Recipient(), id)
-	if _, err := os.Lstat(path); err == nil {
-		return nil, fmt.Errorf("keystore: %s already exists; not overwriting an identity", path)
-	}
-	if err := writeFile(path, []byte(content)); err != nil {
+	if err := writeFile(path, []byte(content), false); err != nil {
 		return nil, err
 	}
 	return &identityKey{path: path, id: id, rcpt: id.Recipient()}, nil
@@ -133,7 +130,13 @@ func GenerateIdentity(path string) (Key, error) {
 
 // Save encrypts s with k and writes it to path, atomically, mode 0600.
 // It replaces an existing file.
-func Save(path string, s *Secrets, k Key) error {
+func Save(path string, s *Secrets, k Key) error { return save(path, s, k, true) }
+
+// Create is Save that fails, leaving the file as it is, if path exists:
+// for importing a member's secrets without overwriting others.
+func Create(path string, s *Secrets, k Key) error { return save(path, s, k, false) }
+
+func save(path string, s *Secrets, k Key, replace bool) error {
 	plain, err := s.Marshal()
 	if err != nil {
 		return err
@@ -154,7 +157,7 @@ func Save(path string, s *Secrets, k Key) error {
 	if err := w.Close(); err != nil {
 		return fmt.Errorf("keystore: encrypt: %w", err)
 	}
-	return writeFile(path, out.Bytes())
+	return writeFile(path, out.Bytes(), replace)
 }
 
 // ErrWrongKey reports a secrets file that k does not decrypt: a wrong
@@ -225,9 +228,11 @@ func readPrivate(path, what string) ([]byte, error) {
 	return b, nil
 }
 
-// writeFile replaces path with b durably: a 0600 temporary file in the
-// same directory, fsynced, renamed over path, then the directory fsynced.
-func writeFile(path string, b []byte) error {
+// writeFile writes b to path durably: a 0600 temporary file in the same
+// directory, fsynced, renamed over path (replace) or hard-linked to it
+// (otherwise: an existing path fails, atomically), then the directory
+// fsynced.
+func writeFile(path string, b []byte, replace bool) error {
 	dir := filepath.Dir(path)
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return fmt.Errorf("keystore: %w", err)
@@ -243,8 +248,16 @@ func writeFile(path string, b []byte) error {
 	if cerr := tmp.Close(); err == nil {
 		err = cerr
 	}
-	if err == nil {
+	switch {
+	case err != nil:
+	case replace:
 		err = os.Rename(tmp.Name(), path)
+	default:
+		err = os.Link(tmp.Name(), path)
+		_ = os.Remove(tmp.Name())
+		if errors.Is(err, fs.ErrExist) {
+			return fmt.Errorf("keystore: %s already exists; not overwriting it", path)
+		}
 	}
 	if err != nil {
 		_ = os.Remove(tmp.Name())
