@@ -43,8 +43,9 @@ from its directory, or pass --reset to start over.
 With --l1 (default simulated: go-ethereum's simulated backend in this
 process) the devnet settles on an L1: it deploys CommitteeRegistry and
 BatchInbox (or uses --inbox, or a new inbox on --registry), registers its
-eon, makes its relayer the inbox's only poster, and posts every firm,
-committee-signed batch root, printing a line per post. --l1 URL uses any
+eon, makes its relayer the only poster of an inbox it deploys (when its
+key owns the registry), and posts every firm, committee-signed batch
+root, printing a line per post. --l1 URL uses any
 JSON-RPC endpoint (e.g. geth --dev) and pays with the key in --l1-key;
 --l1 none turns settlement off.`,
 		Args: cobra.NoArgs,
