@@ -41,6 +41,19 @@
 // RemoteFeed, which, given the chain's validator set, checks each block's
 // commit and envelope proofs (VerifyPending) before any share is computed.
 //
+// # Batch signatures
+//
+// Once a height is firm, each keyholder's Signer signs
+// rollupfeed.BatchMessage(chain, height, root) with its eon share, the
+// root read from its own node (RootSource: App.FirmRoot), in height order
+// with saved progress, and pushes the partial signatures to every node
+// (SignaturePoolSink in process, Client.SubmitBatchSignatures over the
+// network, authenticated like key shares over BatchSignaturesMessage). A
+// node's SignaturePool checks each against its own root and the member's
+// public share, records failures as Evidence, aggregates the first t
+// valid ones, verifies the aggregate and stores it in the rollup feed,
+// whose firm level then carries it. RunRemote does not sign yet.
+//
 // # Not yet here
 //
 // The networked DKG ceremony (`veil dkg`), eon rotation, and the VDF
