@@ -58,7 +58,7 @@ type Backend interface {
 // states.
 type Config struct {
 	Inbox common.Address
-	Key   *ecdsa.PrivateKey // pays for posting; needs no role in the contracts
+	Key   *ecdsa.PrivateKey // pays for posting; must be on the inbox's poster allowlist while it is in use
 
 	MaxPerTx      int           // heights per transaction, default 64, at most contracts.MaxBatch
 	Attempts      int           // tries per transaction before Once fails, default 5
@@ -119,6 +119,11 @@ func (c *Config) validate() error {
 // cannot fix (a bad signature, an unknown or revoked eon): the source
 // gave a batch the contract does not accept.
 var ErrRejected = errors.New("relayer: inbox rejects batch")
+
+// ErrNotPoster reports an inbox whose poster allowlist (BatchInbox.addPoster)
+// is in use and leaves the relayer's key out: nothing it posts is accepted
+// until the registry's owner adds it.
+var ErrNotPoster = errors.New("relayer: key is not an allowed poster of the inbox")
 
 // Relayer posts batches from a Source to a BatchInbox. It is not safe for
 // concurrent use; run one per key.
@@ -266,6 +271,9 @@ func (r *Relayer) post(ctx context.Context, group []Batch) (int, error) {
 		}
 		if re.name == "StaleHeight" {
 			return 0, nil // another relayer got there first; Once re-reads lastHeight
+		}
+		if re.name == "NotPoster" {
+			return 0, fmt.Errorf("%w: have the registry's owner call addPoster(%s)", ErrNotPoster, r.from)
 		}
 		if len(group) > 1 {
 			return r.post(ctx, group[:1])

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"math/big"
 	"math/rand/v2"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -232,6 +233,33 @@ func TestRelayerRejectsBadSignature(t *testing.T) {
 	n, err := e.relayer(t, &sliceSource{batches: []relayer.Batch{good, bad}}, &posted).Once(context.Background())
 	if !errors.Is(err, relayer.ErrRejected) || n != 1 {
 		t.Fatalf("posted %d, %v; want height 1 posted and ErrRejected", n, err)
+	}
+}
+
+// An inbox whose poster allowlist leaves the relayer's key out refuses its
+// posts with ErrNotPoster, naming the fix; once the owner adds the key,
+// the same relayer posts.
+func TestRelayerNotPoster(t *testing.T) {
+	e := newEnv(t)
+	abi := bindings.NewBatchInbox()
+	inbox := abi.Instance(e.l1, e.inbox)
+	id, _ := e.l1.ChainID(context.Background())
+	allow := func(a common.Address) {
+		t.Helper()
+		if _, err := bind.Transact(inbox, bind.NewKeyedTransactor(e.owner, id), abi.PackAddPoster(a)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	allow(common.Address{7})
+	var posted []relayer.Posted
+	r := e.relayer(t, &sliceSource{batches: []relayer.Batch{e.batch(t, 1), e.batch(t, 2)}}, &posted)
+	n, err := r.Once(context.Background())
+	if !errors.Is(err, relayer.ErrNotPoster) || n != 0 || !strings.Contains(err.Error(), crypto.PubkeyToAddress(e.poster.PublicKey).Hex()) {
+		t.Fatalf("posted %d, %v; want ErrNotPoster naming the key", n, err)
+	}
+	allow(crypto.PubkeyToAddress(e.poster.PublicKey))
+	if n, err := r.Once(context.Background()); err != nil || n != 2 {
+		t.Fatalf("after addPoster: posted %d, %v", n, err)
 	}
 }
 
