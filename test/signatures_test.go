@@ -128,7 +128,8 @@ func (l *simL1) call(t *testing.T, data []byte) []byte {
 // the committee's signature and it verifies against the eon key; every
 // node records the garbage as misbehaviour; a relayer following the node
 // over the SDK posts the real roots to a BatchInbox on a simulated L1,
-// which accepts the signatures and then proves a real leg.
+// which accepts the signatures (postBatch for one height by hand, then
+// postBatches) and then proves a real leg.
 func TestCommitteeSignsFirmRoots(t *testing.T) {
 	cfg := devnetConfig(t.TempDir(), 4)
 	cfg.Keyholders = map[int]devnet.KeyholderFault{2: devnet.KeyholderGarbage}
@@ -243,6 +244,20 @@ func TestCommitteeSignsFirmRoots(t *testing.T) {
 	// The relayer follows the node and the inbox accepts what it posts.
 	l1 := newSimL1(t, chainID)
 	l1.registerDevnetEon(t, ctx, d, pk)
+	// One height by hand through postBatch, the rest by the relayer
+	// (postBatches).
+	first, err := c.ListSignedRoots(ctx, 1, 1)
+	if err != nil || len(first) != 1 {
+		t.Fatalf("first signed root: %v", err)
+	}
+	tx, err := bind.Transact(l1.abi.Instance(l1.sim.Client(), l1.inbox), l1.opts,
+		l1.abi.PackPostBatch(1, first[0].Root, first[0].Eon, first[0].Signature.EIP2537()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rc, err := bind.WaitMined(ctx, l1.sim.Client(), tx.Hash()); err != nil || rc.Status != types.ReceiptStatusSuccessful {
+		t.Fatalf("postBatch of height 1: %+v, %v", rc, err)
+	}
 	var mu sync.Mutex
 	var posts []relayer.Posted
 	rl, err := relayer.New(l1.sim.Client(), relayer.NewClientSource(c), relayer.Config{
@@ -283,7 +298,7 @@ func TestCommitteeSignsFirmRoots(t *testing.T) {
 		}
 	}
 	mu.Lock()
-	if len(posts) == 0 || posts[0].From != 1 {
+	if len(posts) == 0 || posts[0].From != 2 {
 		t.Fatalf("posts %+v", posts)
 	}
 	mu.Unlock()
