@@ -27,7 +27,7 @@ func ExampleRunRemote() {
 	defer stop()
 	err = decrypt.RunRemote(ctx, decrypt.RemoteConfig{
 		ChainID: s.ChainID, Share: s.Share, MemberKey: s.MemberKey,
-		Follow:    "http://127.0.0.1:26670",
+		Follow:    []string{"http://127.0.0.1:26670"},
 		Nodes:     []string{"http://127.0.0.1:26670", "http://10.0.0.2:26670"},
 		StateFile: keystore.ProgressPath(home),
 	})

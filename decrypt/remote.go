@@ -24,7 +24,9 @@ import (
 
 // RemoteFeed is a Feed over a node's public API (SequencerService): the
 // last committed height from GetEncryptionParams, the envelopes awaiting
-// keys from GetPendingEnvelopes, and new commits by polling.
+// keys from GetPendingEnvelopes, and new commits by polling. Given several
+// nodes, it follows the first and moves to the next whenever a call fails
+// (the node is down, behind, or serves a block that does not verify).
 //
 // Trust: with the chain's validator set (Trust; veil's is fixed at
 // genesis, client.LoadGenesisValidators), a remote feed releases nothing
@@ -36,26 +38,42 @@ import (
 // node could then present a block still being voted on, and the
 // keyholder would release its shares early.
 type RemoteFeed struct {
-	c       *client.Client
+	cs      []*client.Client
+	cur     atomic.Int64 // index into cs of the node followed
 	chainID string
 	poll    time.Duration
 	log     *slog.Logger
 	vals    *cmttypes.ValidatorSet
-	failed  atomic.Bool // the last Block call failed: back off once
+	backoff atomic.Bool // the last Block call failed: wait once
 }
 
 var _ Feed = (*RemoteFeed)(nil)
 
-// NewRemoteFeed follows the node c talks to, for chainID's envelopes,
-// polling for new commits every poll (default 250 ms). log may be nil.
-func NewRemoteFeed(c *client.Client, chainID string, poll time.Duration, log *slog.Logger) *RemoteFeed {
+// NewRemoteFeed follows the nodes cs talk to (at least one), for
+// chainID's envelopes, polling for new commits every poll (default
+// 250 ms). log may be nil.
+func NewRemoteFeed(cs []*client.Client, chainID string, poll time.Duration, log *slog.Logger) *RemoteFeed {
 	if poll <= 0 {
 		poll = 250 * time.Millisecond
 	}
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	return &RemoteFeed{c: c, chainID: chainID, poll: poll, log: log}
+	return &RemoteFeed{cs: cs, chainID: chainID, poll: poll, log: log}
+}
+
+// node returns the client of the node followed and its index.
+func (f *RemoteFeed) node() (*client.Client, int64) {
+	i := f.cur.Load()
+	return f.cs[i], i
+}
+
+// failed moves on from node i after a failed call, unless another call
+// already did.
+func (f *RemoteFeed) failed(i int64, err error) {
+	if len(f.cs) > 1 && f.cur.CompareAndSwap(i, (i+1)%int64(len(f.cs))) {
+		f.log.Warn("keyholder: switching to the next node", "from", i, "to", (i+1)%int64(len(f.cs)), "err", err)
+	}
 }
 
 // Trust makes the feed check every block against vals, the chain's
@@ -64,12 +82,14 @@ func (f *RemoteFeed) Trust(vals *cmttypes.ValidatorSet) { f.vals = vals }
 
 // LastCommitted implements Feed. It fails if the node serves another chain.
 func (f *RemoteFeed) LastCommitted(ctx context.Context) (int64, error) {
-	p, err := f.c.Params(ctx)
-	if err != nil {
-		return 0, fmt.Errorf("decrypt: remote feed: %w", err)
+	c, i := f.node()
+	p, err := c.Params(ctx)
+	if err == nil && p.ChainID != f.chainID {
+		err = fmt.Errorf("the followed node serves chain %q, the keyholder's secrets are for chain %q", p.ChainID, f.chainID)
 	}
-	if p.ChainID != f.chainID {
-		return 0, fmt.Errorf("decrypt: the followed node serves chain %q, the keyholder's secrets are for chain %q", p.ChainID, f.chainID)
+	if err != nil {
+		f.failed(i, err)
+		return 0, fmt.Errorf("decrypt: remote feed: %w", err)
 	}
 	return int64(p.LatestHeight), nil
 }
@@ -77,14 +97,16 @@ func (f *RemoteFeed) LastCommitted(ctx context.Context) (int64, error) {
 // Block implements Feed. The node's envelopes are decoded and checked
 // against the hashes it names and the feed's chain.
 func (f *RemoteFeed) Block(ctx context.Context, height int64) (Block, error) {
-	pb, err := f.c.PendingEnvelopes(ctx, uint64(height))
+	c, i := f.node()
+	pb, err := c.PendingEnvelopes(ctx, uint64(height))
 	if err == nil {
 		var b Block
 		if b, err = VerifyPending(f.chainID, height, pb, f.vals); err == nil {
 			return b, nil
 		}
 	}
-	f.failed.Store(true)
+	f.failed(i, err)
+	f.backoff.Store(true)
 	return Block{}, fmt.Errorf("decrypt: remote feed: %w", err)
 }
 
@@ -181,7 +203,7 @@ func proveCommitted(chainID string, height int64, pb api.PendingBlock, vals *cmt
 func (f *RemoteFeed) WaitCommit(ctx context.Context, after int64) error {
 	t := time.NewTicker(f.poll)
 	defer t.Stop()
-	if f.failed.Swap(false) {
+	if f.backoff.Swap(false) {
 		select {
 		case <-ctx.Done():
 			return ctx.Err()
@@ -212,9 +234,10 @@ type RemoteConfig struct {
 	ChainID   string
 	Share     *threshold.SecretKeyShare
 	MemberKey ed25519.PrivateKey
-	// Follow is the base URL of the node whose committed blocks the
-	// keyholder follows. Required.
-	Follow string
+	// Follow are the base URLs of the nodes whose committed blocks the
+	// keyholder follows, in order of preference (it moves to the next
+	// when one fails). Default Nodes.
+	Follow []string
 	// Validators, if set, is the chain's validator set: every block is
 	// then checked committed (VerifyPending) rather than trusted from the
 	// followed node. See client.LoadGenesisValidators.
@@ -237,8 +260,11 @@ type RemoteConfig struct {
 
 // NewRemoteKeyholder returns the keyholder RunRemote runs.
 func NewRemoteKeyholder(cfg RemoteConfig) (*Keyholder, error) {
-	if cfg.ChainID == "" || cfg.Share == nil || len(cfg.MemberKey) != ed25519.PrivateKeySize || cfg.Follow == "" || len(cfg.Nodes) == 0 {
-		return nil, errors.New("decrypt: RemoteConfig needs ChainID, Share, MemberKey, Follow and Nodes")
+	if cfg.ChainID == "" || cfg.Share == nil || len(cfg.MemberKey) != ed25519.PrivateKeySize || len(cfg.Nodes) == 0 {
+		return nil, errors.New("decrypt: RemoteConfig needs ChainID, Share, MemberKey and Nodes")
+	}
+	if len(cfg.Follow) == 0 {
+		cfg.Follow = cfg.Nodes
 	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
@@ -247,11 +273,14 @@ func NewRemoteKeyholder(cfg RemoteConfig) (*Keyholder, error) {
 	if cfg.HTTPClient != nil {
 		opts = append(opts, client.WithHTTPClient(cfg.HTTPClient))
 	}
-	c, err := client.Dial(cfg.Follow, opts...)
-	if err != nil {
-		return nil, err
+	cs := make([]*client.Client, len(cfg.Follow))
+	for i, u := range cfg.Follow {
+		var err error
+		if cs[i], err = client.Dial(u, opts...); err != nil {
+			return nil, err
+		}
 	}
-	feed := NewRemoteFeed(c, cfg.ChainID, cfg.Poll, cfg.Logger)
+	feed := NewRemoteFeed(cs, cfg.ChainID, cfg.Poll, cfg.Logger)
 	if cfg.Validators != nil {
 		feed.Trust(cfg.Validators)
 	}
@@ -270,10 +299,10 @@ func NewRemoteKeyholder(cfg RemoteConfig) (*Keyholder, error) {
 }
 
 // RunRemote runs a member's keyholder against nodes' APIs until ctx is
-// done (`veil keyholder`): it follows cfg.Follow's committed blocks and
-// pushes the member's shares for each to every node in cfg.Nodes, signed
-// with the member key. See RemoteFeed for what it trusts the followed
-// node with (less with cfg.Validators).
+// done (`veil keyholder`): it follows the committed blocks of one node of
+// cfg.Follow at a time and pushes the member's shares for each to every
+// node in cfg.Nodes, signed with the member key. See RemoteFeed for what
+// it trusts the followed node with (less with cfg.Validators).
 func RunRemote(ctx context.Context, cfg RemoteConfig) error {
 	kh, err := NewRemoteKeyholder(cfg)
 	if err != nil {

@@ -81,7 +81,8 @@ func TestRemoteKeyholder(t *testing.T) {
 	go func() {
 		done <- decrypt.RunRemote(khCtx, decrypt.RemoteConfig{
 			ChainID: s.ChainID, Share: s.Share, MemberKey: s.MemberKey,
-			Follow: d.APIURL(), Nodes: []string{d.APIURL()}, Validators: vals,
+			// The first node followed is down: the keyholder moves on.
+			Follow: []string{"http://127.0.0.1:1", d.APIURL()}, Nodes: []string{d.APIURL()}, Validators: vals,
 			StateFile: keystore.ProgressPath(home), Poll: 50 * time.Millisecond,
 			OnRelease: func(r decrypt.Release, committed int64) {
 				mu.Lock()

@@ -71,8 +71,9 @@ func newKeyholderCmd() *cobra.Command {
 		Short: "Run a committee member's keyholder: release key shares for committed blocks",
 		Long: `keyholder runs one committee member's key release as a process of its own.
 It follows the committed blocks of the first --node (or --follow) through the
-node's public API and, for each block, sends the member's key shares for its
-envelopes to the KeyholderService of every --node, signed with the member key.
+node's public API, moving to the next when one fails, and, for each block,
+sends the member's key shares for its envelopes to the KeyholderService of
+every --node, signed with the member key.
 
 DIR holds keyholder.age (the member's secrets, encrypted with age; create it
 with veil keys keyholder import) and released (the last height released, so
@@ -110,15 +111,16 @@ the node it follows about which blocks are committed: follow a node you run.`,
 				}
 				rc.Validators = vals
 			} else {
-				logger.Warn("no --genesis: trusting the followed node to report only committed blocks", "node", rc.Follow)
+				logger.Warn("no --genesis: trusting the followed nodes to report only committed blocks")
 			}
 			rc.ChainID, rc.Share, rc.MemberKey = s.ChainID, s.Share, s.MemberKey
 			rc.StateFile, rc.Logger = keystore.ProgressPath(home), logger
-			if rc.Follow == "" {
-				rc.Follow = rc.Nodes[0]
+			follow := rc.Follow
+			if len(follow) == 0 {
+				follow = rc.Nodes
 			}
 			fmt.Fprintf(cmd.OutOrStdout(), "veil keyholder: member %d of eon %d on %s, following %s, sending to %d node(s)\n",
-				s.Member(), s.Eon(), s.ChainID, rc.Follow, len(rc.Nodes))
+				s.Member(), s.Eon(), s.ChainID, follow[0], len(rc.Nodes))
 			if err := decrypt.RunRemote(ctx, rc); err != nil && !errors.Is(err, context.Canceled) {
 				return err
 			}
@@ -128,7 +130,7 @@ the node it follows about which blocks are committed: follow a node you run.`,
 	f := cmd.Flags()
 	f.StringVar(&home, "home", "", "the keyholder's directory (required)")
 	f.StringArrayVar(&rc.Nodes, "node", nil, "base URL of a node's API to send shares to (repeat; required)")
-	f.StringVar(&rc.Follow, "follow", "", "base URL of the node whose commits to follow (default the first --node)")
+	f.StringArrayVar(&rc.Follow, "follow", nil, "base URL of a node whose commits to follow (repeat: in order of preference, the next when one fails; default the --node URLs)")
 	f.StringVar(&genesis, "genesis", "", "the chain's genesis.json: check every block against its validators' commit (recommended)")
 	f.DurationVar(&rc.Poll, "poll", 250*time.Millisecond, "how often to ask the followed node for a new commit")
 	f.StringVar(&logLevel, "log-level", "warn", "log level: debug, info, warn, error")
