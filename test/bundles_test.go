@@ -55,6 +55,22 @@ func waitFinal(ctx context.Context, t *testing.T, app *ordering.App, hashes []co
 	return out
 }
 
+// startDevnetConfig starts a devnet with cfg (devnetConfig's, adjusted)
+// and stops it when the test ends.
+func startDevnetConfig(t *testing.T, cfg devnet.Config) *devnet.Devnet {
+	t.Helper()
+	d, err := devnet.Start(context.Background(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		if err := d.Stop(); err != nil {
+			t.Errorf("stop devnet: %v", err)
+		}
+	})
+	return d
+}
+
 // TestRollupFeedBundles sends 1,000 envelopes through the wallet API, 200
 // of them bundles across three rollups, and a few whose plaintext is not
 // a valid bundle, while one subscriber per rollup follows the firm feed,
@@ -67,15 +83,7 @@ func TestRollupFeedBundles(t *testing.T) {
 	const total, wallets, malformed = 1000, 20, 12
 	cfg := devnetConfig(t.TempDir(), wallets+1) // the last wallet sends the malformed envelopes
 	cfg.ExtraRollups = []ordering.Rollup{thirdRollup}
-	d, err := devnet.Start(context.Background(), cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		if err := d.Stop(); err != nil {
-			t.Errorf("stop devnet: %v", err)
-		}
-	})
+	d := startDevnetConfig(t, cfg)
 	ctx, cancel := context.WithTimeout(context.Background(), 4*time.Minute)
 	defer cancel()
 	c, err := client.Dial(d.APIURL())

@@ -27,15 +27,7 @@ func TestExampleLedgers(t *testing.T) {
 	const total, wallets = 120, 4
 	cfg := devnetConfig(t.TempDir(), wallets)
 	cfg.Ledgers = true
-	d, err := devnet.Start(context.Background(), cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		if err := d.Stop(); err != nil {
-			t.Errorf("stop devnet: %v", err)
-		}
-	})
+	d := startDevnetConfig(t, cfg)
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
 	ls := d.Ledgers()

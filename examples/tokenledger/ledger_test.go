@@ -165,19 +165,38 @@ func TestNonceWindow(t *testing.T) {
 	}
 }
 
-// TestSwap: a swap executes on both ledgers, from one bundle.
+// TestSwap: a swap executes on both ledgers, from one bundle. And what a
+// swap does not guarantee: B's side can fail on B (insufficient balance)
+// while A's side executes on A, because neither ledger sees the other's
+// state.
 func TestSwap(t *testing.T) {
 	alice, bob := testKey(t, 1), testKey(t, 2)
-	la := NewState(rollupA, 1, map[common.Address]uint64{addr(alice): 100})
-	lb := NewState(rollupB, 1, map[common.Address]uint64{addr(bob): 50})
-	blk := build(t, 1, swap(t, alice, bob, 40, 20, 0, 0, 10).Legs())
-	wantErrs(t, applyNext(t, la, blk), nil)
-	wantErrs(t, applyNext(t, lb, blk), nil)
-	if la.Balance(addr(alice)) != 60 || la.Balance(addr(bob)) != 40 || lb.Balance(addr(bob)) != 30 || lb.Balance(addr(alice)) != 20 {
-		t.Fatalf("ledger a %d/%d, ledger b %d/%d", la.Balance(addr(alice)), la.Balance(addr(bob)), lb.Balance(addr(alice)), lb.Balance(addr(bob)))
-	}
-	if la.Stats.Swaps != 1 || lb.Stats.Swaps != 1 {
-		t.Fatal("swaps not counted")
+	for _, tc := range []struct {
+		name           string
+		bobHolds       uint64 // on ledger B, which his side spends 20 of
+		onB            error
+		aliceGetsOnB   uint64
+		bobKeepsOnB    uint64
+		aliceKeepsOnA  uint64
+		bobReceivesOnA uint64
+	}{
+		{"both sides execute", 50, nil, 20, 30, 60, 40},
+		{"residual risk: only A's side executes", 5, ErrInsufficient, 0, 5, 60, 40},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			la := NewState(rollupA, 1, map[common.Address]uint64{addr(alice): 100})
+			lb := NewState(rollupB, 1, map[common.Address]uint64{addr(bob): tc.bobHolds})
+			blk := build(t, 1, swap(t, alice, bob, 40, 20, 0, 0, 10).Legs())
+			wantErrs(t, applyNext(t, la, blk), nil)
+			wantErrs(t, applyNext(t, lb, blk), tc.onB)
+			if la.Balance(addr(alice)) != tc.aliceKeepsOnA || la.Balance(addr(bob)) != tc.bobReceivesOnA ||
+				lb.Balance(addr(alice)) != tc.aliceGetsOnB || lb.Balance(addr(bob)) != tc.bobKeepsOnB {
+				t.Fatalf("ledger a %d/%d, ledger b %d/%d", la.Balance(addr(alice)), la.Balance(addr(bob)), lb.Balance(addr(alice)), lb.Balance(addr(bob)))
+			}
+			if la.Stats.Swaps != 1 {
+				t.Fatal("swap not counted")
+			}
+		})
 	}
 }
 
@@ -225,21 +244,6 @@ func TestSwapRefused(t *testing.T) {
 				}
 			}
 		})
-	}
-}
-
-// TestSwapResidualRisk documents what a swap does not guarantee: B's side
-// can fail on B (insufficient balance) while A's side executes on A,
-// because neither ledger sees the other's state.
-func TestSwapResidualRisk(t *testing.T) {
-	alice, bob := testKey(t, 1), testKey(t, 2)
-	la := NewState(rollupA, 1, map[common.Address]uint64{addr(alice): 100})
-	lb := NewState(rollupB, 1, map[common.Address]uint64{addr(bob): 5})
-	blk := build(t, 1, swap(t, alice, bob, 40, 20, 0, 0, 10).Legs())
-	wantErrs(t, applyNext(t, la, blk), nil)
-	wantErrs(t, applyNext(t, lb, blk), ErrInsufficient)
-	if la.Balance(addr(alice)) != 60 || lb.Balance(addr(alice)) != 0 {
-		t.Fatal("expected alice to have paid on A and received nothing on B")
 	}
 }
 
