@@ -64,3 +64,24 @@ veil_decrypt_soft_blocks_total{node="node0"} 1
 	var nilMetrics *Metrics
 	nilMetrics.softBlock(1) // a nil *Metrics records nothing
 }
+
+// TestPoolEvidenceBounded: a member failing block after block leaves only
+// the most recent MaxEvidence pieces of evidence, and counts all.
+func TestPoolEvidenceBounded(t *testing.T) {
+	c := newCommittee(t)
+	p, err := NewPool(PoolConfig{Eons: fixedEons{1: c.pk}, Rand: seeded(3), MaxEvidence: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	other := c.block(t, 99, 1)
+	for h := int64(1); h <= 5; h++ {
+		p.AddBlock(c.block(t, h, 1))
+		if err := p.AddShares(1, h, 2, c.shares(other, 2)); !errors.Is(err, ErrInvalidShares) {
+			t.Fatalf("height %d: %v", h, err)
+		}
+	}
+	ev := p.Evidence()
+	if len(ev) != 2 || ev[0].Height != 4 || ev[1].Height != 5 || p.Stats().Misbehaviour != 5 {
+		t.Fatalf("evidence %+v, stats %+v", ev, p.Stats())
+	}
+}

@@ -50,6 +50,9 @@ type PoolConfig struct {
 	MaxAhead int64
 	// MaxShares bounds one submission. Default 100,000.
 	MaxShares int
+	// MaxEvidence bounds the evidence kept (the most recent); one
+	// persistently faulty member adds one per block. Default 10,000.
+	MaxEvidence int
 	// Retain is how many heights below the newest added block the pool
 	// keeps results for. Default 1,024.
 	Retain int64
@@ -72,6 +75,9 @@ func (c *PoolConfig) validate() error {
 	}
 	if c.MaxShares <= 0 {
 		c.MaxShares = 100_000
+	}
+	if c.MaxEvidence <= 0 {
+		c.MaxEvidence = 10_000
 	}
 	if c.Retain <= 0 {
 		c.Retain = 1024
@@ -349,6 +355,9 @@ func (p *Pool) misbehaved(eon uint64, height int64, member int, err error) error
 	ev := Evidence{Eon: eon, Height: height, Member: member, Reason: err.Error()}
 	p.mu.Lock()
 	p.evidence = append(p.evidence, ev)
+	if n := len(p.evidence); n >= 2*p.cfg.MaxEvidence { // amortised: copy once per MaxEvidence
+		p.evidence = append([]Evidence(nil), p.evidence[n-p.cfg.MaxEvidence:]...)
+	}
 	p.stats.Misbehaviour++
 	p.mu.Unlock()
 	p.cfg.Metrics.badSubmission(member)
@@ -462,11 +471,12 @@ func (p *Pool) Wait(ctx context.Context, height int64) (*BlockResult, error) {
 	}
 }
 
-// Evidence returns the invalid submissions seen so far, oldest first.
+// Evidence returns the invalid submissions seen so far, oldest first: the
+// most recent MaxEvidence.
 func (p *Pool) Evidence() []Evidence {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	return append([]Evidence(nil), p.evidence...)
+	return append([]Evidence(nil), p.evidence[max(0, len(p.evidence)-p.cfg.MaxEvidence):]...)
 }
 
 // Stats returns the pool's counters.
