@@ -247,6 +247,9 @@ type RemoteConfig struct {
 	Nodes []string
 	// StateFile persists the last released height. Empty: in memory.
 	StateFile string
+	// Start is the first height to consider when StateFile holds no
+	// progress yet (a member joining a long chain). Default 1.
+	Start int64
 	// Poll is how often the followed node is asked for a new commit.
 	// Default 250 ms.
 	Poll time.Duration
@@ -293,6 +296,7 @@ func NewRemoteKeyholder(cfg RemoteConfig) (*Keyholder, error) {
 		Feed:      feed,
 		Sinks:     sinks,
 		StateFile: cfg.StateFile,
+		Start:     cfg.Start,
 		OnRelease: cfg.OnRelease,
 		Logger:    cfg.Logger,
 	})

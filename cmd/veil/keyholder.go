@@ -132,6 +132,7 @@ the node it follows about which blocks are committed: follow a node you run.`,
 	f.StringArrayVar(&rc.Nodes, "node", nil, "base URL of a node's API to send shares to (repeat; required)")
 	f.StringArrayVar(&rc.Follow, "follow", nil, "base URL of a node whose commits to follow (repeat: in order of preference, the next when one fails; default the --node URLs)")
 	f.StringVar(&genesis, "genesis", "", "the chain's genesis.json: check every block against its validators' commit (recommended)")
+	f.Int64Var(&rc.Start, "start", 1, "first height to release for when DIR has no progress yet (joining a long chain)")
 	f.DurationVar(&rc.Poll, "poll", 250*time.Millisecond, "how often to ask the followed node for a new commit")
 	f.StringVar(&logLevel, "log-level", "warn", "log level: debug, info, warn, error")
 	keys.register(f)
