@@ -193,8 +193,11 @@ func (p *SignaturePool) add(pk *threshold.EonPublicKey, eon uint64, member int, 
 // the eon key, and aggregates when it completes a threshold.
 func (p *SignaturePool) verify(pk *threshold.EonPublicKey, eon uint64, member int, e RootSignature) error {
 	root, ok, err := p.cfg.Roots.FirmRoot(e.Height)
-	if err != nil || !ok {
-		return fmt.Errorf("decrypt: root of firm height %d: ok=%v err=%w", e.Height, ok, err)
+	if err != nil {
+		return fmt.Errorf("decrypt: root of firm height %d: %w", e.Height, err)
+	}
+	if !ok {
+		return fmt.Errorf("decrypt: firm height %d has no root", e.Height)
 	}
 	if root != e.Root {
 		return p.sigMisbehaved(eon, e.Height, member, fmt.Errorf("%w: height %d: signed %s, the node's root is %s", ErrRootMismatch, e.Height, e.Root, root))
