@@ -35,7 +35,7 @@ func bundleShapes() [][]uint64 {
 
 // waitFinal waits until each hash is decrypted (or failed to) on the
 // node and returns its record.
-func waitFinal(ctx context.Context, t *testing.T, app *ordering.App, hashes []common.Hash) map[common.Hash]ordering.TxRecord {
+func waitFinal(ctx context.Context, t testing.TB, app *ordering.App, hashes []common.Hash) map[common.Hash]ordering.TxRecord {
 	t.Helper()
 	out := make(map[common.Hash]ordering.TxRecord, len(hashes))
 	for _, h := range hashes {
@@ -57,7 +57,7 @@ func waitFinal(ctx context.Context, t *testing.T, app *ordering.App, hashes []co
 
 // startDevnetConfig starts a devnet with cfg (devnetConfig's, adjusted)
 // and stops it when the test ends.
-func startDevnetConfig(t *testing.T, cfg devnet.Config) *devnet.Devnet {
+func startDevnetConfig(t testing.TB, cfg devnet.Config) *devnet.Devnet {
 	t.Helper()
 	d, err := devnet.Start(context.Background(), cfg)
 	if err != nil {
