@@ -19,6 +19,7 @@ import (
 	"github.com/ethereum/go-ethereum/ethclient/simulated"
 	gethnode "github.com/ethereum/go-ethereum/node"
 
+	"github.com/veilseq/veil/api/client"
 	"github.com/veilseq/veil/contracts"
 	"github.com/veilseq/veil/contracts/bindings"
 	"github.com/veilseq/veil/contracts/relayer"
@@ -146,7 +147,15 @@ func (d *Devnet) startL1(ctx context.Context) (err error) {
 	}
 	src := cfg.Source
 	if src == nil {
-		src = d.signedRoots()
+		// The roots the committee's keyholders signed, as validator 0
+		// serves them (ListSignedRoots), through the wallet API's
+		// address, which a restart of validator 0 keeps: the relayer
+		// reads what an outside one would.
+		c, err := client.Dial(d.APIURL())
+		if err != nil {
+			return err
+		}
+		src = relayer.NewClientSource(c)
 	}
 	r, err := relayer.New(l.client, src, relayer.Config{
 		Inbox: l.inbox, Key: l.cfg.Key, MaxPerTx: cfg.MaxPerTx,
@@ -351,7 +360,7 @@ func (l *L1) run(ctx context.Context, r *relayer.Relayer) {
 		if ctx.Err() != nil {
 			return
 		}
-		l.log.Error("relayer stopped; restarting", "err", err)
+		l.log.Warn("relayer stopped; restarting", "err", err)
 		select {
 		case <-ctx.Done():
 			return
@@ -403,18 +412,4 @@ func (d *Devnet) stopL1() {
 		d.l1.stop()
 		d.l1 = nil
 	}
-}
-
-// signedRoots is the devnet's source of signed firm batch roots: the
-// roots the committee's keyholders signed, as validator 0's rollup feed
-// stores them (read through whichever node serves validator 0 now, since
-// Restart replaces it).
-func (d *Devnet) signedRoots() relayer.Source { return feedRoots{d} }
-
-type feedRoots struct{ d *Devnet }
-
-var _ relayer.Source = feedRoots{}
-
-func (s feedRoots) Next(ctx context.Context, after uint64, most int) ([]relayer.Batch, error) {
-	return relayer.NewFeedSource(s.d.Network.Nodes[0].Feed()).Next(ctx, after, most)
 }

@@ -30,8 +30,9 @@ import (
 // A devnet with a simulated L1 posts its signed firm batch roots to the
 // BatchInbox it deployed: every posted root is the node's firm root of
 // that height, posts cover every height in order, only the devnet's
-// relayer may post, and the legs of a real bundle verify on L1 with the
-// proofs the SDK's GetBundle returns.
+// relayer may post, the legs of a real bundle verify on L1 with the
+// proofs the SDK's GetBundle returns, and the relayer survives a restart
+// of the validator it reads from.
 func TestDevnetSettlesOnSimulatedL1(t *testing.T) {
 	if testing.Short() {
 		t.Skip("-short: runs a 4-validator devnet")
@@ -176,6 +177,28 @@ func TestDevnetSettlesOnSimulatedL1(t *testing.T) {
 		}
 		if verify(leg.Leg.Rollup+1, bundle.Height) || verify(leg.Leg.Rollup, bundle.Height-1) {
 			t.Fatal("a leg verifies for another rollup or height")
+		}
+	}
+
+	// Restarting validator 0, whose API the relayer reads, interrupts
+	// nothing for good: the relayer carries on with the heights after.
+	mu.Lock()
+	before := posts[len(posts)-1].To
+	mu.Unlock()
+	if err := d.Restart(ctx, 0); err != nil {
+		t.Fatal(err)
+	}
+	for {
+		mu.Lock()
+		p := posts[len(posts)-1]
+		mu.Unlock()
+		if p.To > before+2 {
+			break
+		}
+		select {
+		case <-ctx.Done():
+			t.Fatalf("no post after validator 0 restarted (last %+v, before %d)", p, before)
+		case <-time.After(50 * time.Millisecond):
 		}
 	}
 }
