@@ -74,7 +74,7 @@ signature, so the node is trusted for liveness only.`,
 	for _, name := range []string{"l1", "key", "inbox"} {
 		_ = cmd.MarkFlagRequired(name)
 	}
-	cmd.AddCommand(newRelayerDeployCmd(), newRelayerRegisterEonCmd())
+	cmd.AddCommand(newRelayerDeployCmd(), newRelayerRegisterEonCmd(), newRelayerPosterCmd())
 	return cmd
 }
 

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"crypto/ecdsa"
 	"crypto/ed25519"
 	"math/big"
 	"path/filepath"
@@ -39,6 +40,31 @@ func (a autoCommit) SendTransaction(ctx context.Context, tx *types.Transaction) 
 	return nil
 }
 
+// simulatedL1 runs a simulated Prague chain that mines each transaction,
+// with the owner and stranger keys funded and a registry (the owner's)
+// and an inbox for chainID deployed.
+func simulatedL1(t *testing.T, chainID string) (l1 autoCommit, owner, stranger *ecdsa.PrivateKey, reg, inbox common.Address) {
+	t.Helper()
+	owner, _ = crypto.ToECDSA(append(make([]byte, 31), 1))
+	stranger, _ = crypto.ToECDSA(append(make([]byte, 31), 2))
+	alloc := types.GenesisAlloc{}
+	for _, k := range []common.Address{crypto.PubkeyToAddress(owner.PublicKey), crypto.PubkeyToAddress(stranger.PublicKey)} {
+		alloc[k] = types.Account{Balance: new(big.Int).Lsh(big.NewInt(1), 100)}
+	}
+	sim := simulated.NewBackend(alloc, func(_ *node.Config, ec *ethconfig.Config) { ec.Genesis.Config = contracts.SimulatedChainConfig() })
+	t.Cleanup(func() { _ = sim.Close() })
+	l1 = autoCommit{Client: sim.Client(), sim: sim}
+	opts := bind.NewKeyedTransactor(owner, contracts.SimulatedChainConfig().ChainID)
+	reg, _, err := contracts.DeployRegistry(opts, l1, crypto.PubkeyToAddress(owner.PublicKey))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if inbox, _, err = contracts.DeployInbox(opts, l1, reg, chainID); err != nil {
+		t.Fatal(err)
+	}
+	return l1, owner, stranger, reg, inbox
+}
+
 // register-eon reads a devnet genesis, derives the members from its
 // keyholders, registers the eon once, and finds it registered the second
 // time; a key that does not own the registry is refused.
@@ -69,25 +95,8 @@ func TestRegisterEonFromGenesis(t *testing.T) {
 		t.Fatalf("args %+v", args)
 	}
 
-	owner, _ := crypto.ToECDSA(append(make([]byte, 31), 1))
-	stranger, _ := crypto.ToECDSA(append(make([]byte, 31), 2))
-	alloc := types.GenesisAlloc{}
-	for _, k := range []common.Address{crypto.PubkeyToAddress(owner.PublicKey), crypto.PubkeyToAddress(stranger.PublicKey)} {
-		alloc[k] = types.Account{Balance: new(big.Int).Lsh(big.NewInt(1), 100)}
-	}
-	sim := simulated.NewBackend(alloc, func(_ *node.Config, ec *ethconfig.Config) { ec.Genesis.Config = contracts.SimulatedChainConfig() })
-	t.Cleanup(func() { _ = sim.Close() })
-	l1 := autoCommit{Client: sim.Client(), sim: sim}
+	l1, owner, stranger, reg, inbox := simulatedL1(t, doc.ChainID)
 	ctx := context.Background()
-	opts := bind.NewKeyedTransactor(owner, contracts.SimulatedChainConfig().ChainID)
-	reg, _, err := contracts.DeployRegistry(opts, l1, crypto.PubkeyToAddress(owner.PublicKey))
-	if err != nil {
-		t.Fatal(err)
-	}
-	inbox, _, err := contracts.DeployInbox(opts, l1, reg, doc.ChainID)
-	if err != nil {
-		t.Fatal(err)
-	}
 
 	// A stranger's registration reverts on chain.
 	var out bytes.Buffer
