@@ -88,16 +88,25 @@ func runRegisterEon(cmd *cobra.Command, f registerEonFlags) error {
 	if err != nil {
 		return err
 	}
-	k, err := crypto.LoadECDSA(f.key)
+	l1, k, err := dialWithKey(ctx, f.l1, f.key)
 	if err != nil {
-		return fmt.Errorf("key: %w", err)
-	}
-	l1, err := ethclient.DialContext(ctx, f.l1)
-	if err != nil {
-		return fmt.Errorf("l1: %w", err)
+		return err
 	}
 	defer l1.Close()
 	return registerEon(ctx, cmd.OutOrStdout(), l1, k, f, args)
+}
+
+// dialWithKey loads the hex key in keyFile and dials the L1 at url.
+func dialWithKey(ctx context.Context, url, keyFile string) (*ethclient.Client, *ecdsa.PrivateKey, error) {
+	k, err := crypto.LoadECDSA(keyFile)
+	if err != nil {
+		return nil, nil, fmt.Errorf("key: %w", err)
+	}
+	l1, err := ethclient.DialContext(ctx, url)
+	if err != nil {
+		return nil, nil, fmt.Errorf("l1: %w", err)
+	}
+	return l1, k, nil
 }
 
 // eonBackend is what register-eon needs of an L1 node.

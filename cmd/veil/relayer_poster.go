@@ -9,8 +9,6 @@ import (
 	"github.com/ethereum/go-ethereum/accounts/abi/bind/v2"
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/core/types"
-	"github.com/ethereum/go-ethereum/crypto"
-	"github.com/ethereum/go-ethereum/ethclient"
 	"github.com/spf13/cobra"
 
 	"github.com/veilseq/veil/contracts/bindings"
@@ -36,17 +34,12 @@ unpostable (heights only increase). Once it names a relayer, only listed
 relayers post. Removing the last one makes posting permissionless again.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			ctx := cmd.Context()
-			k, err := crypto.LoadECDSA(f.key)
+			l1, k, err := dialWithKey(cmd.Context(), f.l1, f.key)
 			if err != nil {
-				return fmt.Errorf("key: %w", err)
-			}
-			l1, err := ethclient.DialContext(ctx, f.l1)
-			if err != nil {
-				return fmt.Errorf("l1: %w", err)
+				return err
 			}
 			defer l1.Close()
-			return setPoster(ctx, cmd.OutOrStdout(), l1, k, f)
+			return setPoster(cmd.Context(), cmd.OutOrStdout(), l1, k, f)
 		},
 	}
 	fl := cmd.Flags()
