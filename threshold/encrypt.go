@@ -66,12 +66,27 @@ func Encrypt(rand io.Reader, pk *EonPublicKey, id Identity, header, plaintext []
 // the key is derived from a fresh r (and from U and the header), so two
 // encryptions never share a key, as in age's payload key scheme.
 func (e *Encrypter) Encrypt(rand io.Reader, id Identity, header, plaintext []byte) ([]byte, error) {
+	ct, _, err := e.EncryptContentKey(rand, id, header, plaintext)
+	return ct, err
+}
+
+// ContentKeySize is the size of a ciphertext's content key.
+const ContentKeySize = chacha20poly1305.KeySize
+
+// EncryptContentKey is Encrypt that also returns the content key k, the
+// one-time ChaCha20-Poly1305 key of the ciphertext. A wallet that wants
+// the time-lock escape hatch locks k in a puzzle (package vdf), so the
+// ciphertext opens with DecryptContentKey once the puzzle is solved, even
+// if the committee never releases k(id). k opens this ciphertext only: it
+// is derived from a fresh r, so it reveals nothing about other
+// ciphertexts or the eon key. Treat it as a secret.
+func (e *Encrypter) EncryptContentKey(rand io.Reader, id Identity, header, plaintext []byte) (ct []byte, contentKey [ContentKeySize]byte, err error) {
 	if !id.valid() {
-		return nil, fmt.Errorf("%w: empty identity", ErrInvalidPoint)
+		return nil, contentKey, fmt.Errorf("%w: empty identity", ErrInvalidPoint)
 	}
 	r, err := randomScalar(rand)
 	if err != nil {
-		return nil, err
+		return nil, contentKey, err
 	}
 	rb := r.BigInt(new(big.Int))
 	var u bls12381.G2Affine
@@ -80,13 +95,33 @@ func (e *Encrypter) Encrypt(rand io.Reader, id Identity, header, plaintext []byt
 	rid.ScalarMultiplication(&id.p, rb)
 	gt, err := bls12381.PairFixedQ([]bls12381.G1Affine{rid}, []linesG2{*e.lines})
 	if err != nil {
-		return nil, err
+		return nil, contentKey, err
 	}
 	out := make([]byte, 0, CiphertextOverhead+len(plaintext))
 	out = append(out, version1)
 	out = appendG2(out, &u)
-	aead := newAEAD(&gt, out[1:ciphertextHeader], header)
-	return aead.Seal(out, zeroNonce[:], plaintext, header), nil
+	contentKey = deriveContentKey(&gt, out[1:ciphertextHeader], header)
+	return contentAEAD(contentKey).Seal(out, zeroNonce[:], plaintext, header), contentKey, nil
+}
+
+// DecryptContentKey decrypts ct with its content key k (from
+// EncryptContentKey, or a solved time-lock) instead of the identity's
+// decryption key: no pairing, only ChaCha20-Poly1305 with header as
+// associated data. It checks the ciphertext's version and length but not
+// U, which k does not depend on. A wrong key, header or mauled body
+// returns ErrDecrypt.
+func DecryptContentKey(contentKey []byte, ct, header []byte) ([]byte, error) {
+	if len(contentKey) != ContentKeySize {
+		return nil, fmt.Errorf("%w: content key of %d bytes, want %d", ErrInvalidKey, len(contentKey), ContentKeySize)
+	}
+	if err := CheckCiphertext(ct); err != nil {
+		return nil, err
+	}
+	pt, err := contentAEAD([ContentKeySize]byte(contentKey)).Open(nil, zeroNonce[:], ct[ciphertextHeader:], header)
+	if err != nil {
+		return nil, ErrDecrypt
+	}
+	return pt, nil
 }
 
 var zeroNonce [chacha20poly1305.NonceSize]byte
@@ -94,6 +129,11 @@ var zeroNonce [chacha20poly1305.NonceSize]byte
 // newAEAD derives the one-time AEAD key from the KEM secret, the encoded U
 // and the header.
 func newAEAD(gt *bls12381.GT, u, header []byte) cipher.AEAD {
+	return contentAEAD(deriveContentKey(gt, u, header))
+}
+
+// deriveContentKey is the KDF: HKDF-SHA256(e(id, P)^r ‖ U ‖ header).
+func deriveContentKey(gt *bls12381.GT, u, header []byte) [ContentKeySize]byte {
 	g := gt.Bytes()
 	ikm := make([]byte, 0, len(g)+len(u)+len(header))
 	ikm = append(ikm, g[:]...)
@@ -103,7 +143,12 @@ func newAEAD(gt *bls12381.GT, u, header []byte) cipher.AEAD {
 	if err != nil {
 		panic("threshold: hkdf: " + err.Error()) // only for oversized output
 	}
-	aead, err := chacha20poly1305.New(key)
+	return [ContentKeySize]byte(key)
+}
+
+// contentAEAD is ChaCha20-Poly1305 keyed with a content key.
+func contentAEAD(key [ContentKeySize]byte) cipher.AEAD {
+	aead, err := chacha20poly1305.New(key[:])
 	if err != nil {
 		panic("threshold: chacha20poly1305: " + err.Error()) // only for a bad key size
 	}
