@@ -94,8 +94,8 @@ func (f *RemoteFeed) LastCommitted(ctx context.Context) (int64, error) {
 	return int64(p.LatestHeight), nil
 }
 
-// Block implements Feed. The node's envelopes are decoded and checked
-// against the hashes it names and the feed's chain.
+// Block implements Feed: the node's answer, checked by VerifyPending
+// (proven committed when the feed has a validator set, see Trust).
 func (f *RemoteFeed) Block(ctx context.Context, height int64) (Block, error) {
 	c, i := f.node()
 	pb, err := c.PendingEnvelopes(ctx, uint64(height))
