@@ -8,6 +8,7 @@ import (
 	"github.com/ethereum/go-ethereum/common"
 
 	"github.com/veilseq/veil/threshold"
+	"github.com/veilseq/veil/vdf"
 )
 
 // EonStatus is what the chain says of an eon.
@@ -212,6 +213,14 @@ func stateless(tx []byte) (*Envelope, error) {
 	}
 	if err := threshold.CheckCiphertext(env.Ciphertext); err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrBadCiphertext, err)
+	}
+	if len(env.TimeLock) > 0 {
+		// Structure and a canonical x only: whether it opens is known once
+		// it is solved, and only a block withheld past the escape-hatch
+		// delay is ever solved.
+		if _, err := vdf.ParsePuzzle(env.TimeLock); err != nil {
+			return nil, fmt.Errorf("%w: %v", ErrBadTimeLock, err)
+		}
 	}
 	if err := env.VerifySignature(); err != nil {
 		return nil, err

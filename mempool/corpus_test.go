@@ -17,10 +17,12 @@ func TestSeedCorpus(t *testing.T) {
 	if *rewrite {
 		s := newSealer(t)
 		plain := s.seal(testKey(t, 1), 0, 10)
-		bundle := s.seal(testKey(t, 2), 3, 99, func(e *Envelope) {
-			e.Rollups = []uint64{1, 2, 3}
-			e.TimeLock = []byte("time-locked content key")
-		})
+		bundle, err := SealTimeLocked(s.rng, s.enc, testTimeLockParams(t),
+			Envelope{ChainID: "veil-test", Eon: 1, Nonce: 3, Fee: 99, Expiry: 50, Rollups: []uint64{1, 2, 3}},
+			[]byte("transfer 5 to bob"), testKey(t, 2))
+		if err != nil {
+			t.Fatal(err)
+		}
 		truncated := plain.Encode()[:60]
 		if err := fuzzcorpus.Write(".", "FuzzDecode",
 			[][]byte{plain.Encode()}, [][]byte{bundle.Encode()}, [][]byte{truncated}); err != nil {

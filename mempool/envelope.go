@@ -3,6 +3,7 @@ package mempool
 import (
 	"crypto/ecdsa"
 	"encoding/binary"
+	"errors"
 	"fmt"
 	"io"
 	"math/big"
@@ -11,6 +12,7 @@ import (
 	"github.com/ethereum/go-ethereum/crypto"
 
 	"github.com/veilseq/veil/threshold"
+	"github.com/veilseq/veil/vdf"
 )
 
 // Version is the envelope format version this package reads and writes.
@@ -58,7 +60,12 @@ const signingDomain = "veil/envelope/v1\x00"
 //	[32]    identity prefix (random, chosen by the wallet)
 //	        --- everything above is the header, the ciphertext's associated data
 //	u32     ciphertext length C (1..128 KiB), then C bytes
-//	u16     time-lock length (0..4 KiB), then that many bytes (0: none)
+//	u16     time-lock length (0..4 KiB), then that many bytes (0: none);
+//	        when present, admission requires a vdf.Puzzle (PuzzleSize
+//	        bytes) locking the ciphertext's content key: the escape hatch.
+//	        It is outside the header because the content key is derived
+//	        from the header, and inside the signed bytes so nobody can
+//	        strip or swap it.
 //	[65]    signature r ‖ s ‖ v (v ∈ {0,1}, low s) over
 //	        keccak256("veil/envelope/v1\x00" ‖ all bytes above)
 //
@@ -288,6 +295,24 @@ func (e *Envelope) Identity() threshold.Identity {
 // to the eon key bound to that identity and the header, and signs. The
 // plaintext never leaves the caller's process.
 func Seal(rand io.Reader, enc *threshold.Encrypter, h Envelope, plaintext []byte, key *ecdsa.PrivateKey) (*Envelope, error) {
+	return seal(rand, enc, nil, h, plaintext, key)
+}
+
+// SealTimeLocked is Seal that also time-locks the payload's content key
+// under the chain's escape-hatch parameters tl (from the encryption
+// parameters the node publishes): if the committee withholds the key of
+// the block that includes the envelope for the chain's escape-hatch
+// delay, anyone can solve the puzzle (tl.Delay() squarings) and the chain
+// decrypts the payload with the solution. It adds vdf.PuzzleSize bytes
+// and about 1.4 ms of work.
+func SealTimeLocked(rand io.Reader, enc *threshold.Encrypter, tl *vdf.Params, h Envelope, plaintext []byte, key *ecdsa.PrivateKey) (*Envelope, error) {
+	if tl == nil {
+		return nil, errors.New("mempool: no time-lock parameters (the chain has no escape hatch)")
+	}
+	return seal(rand, enc, tl, h, plaintext, key)
+}
+
+func seal(rand io.Reader, enc *threshold.Encrypter, tl *vdf.Params, h Envelope, plaintext []byte, key *ecdsa.PrivateKey) (*Envelope, error) {
 	e := &Envelope{
 		ChainID:  h.ChainID,
 		Eon:      h.Eon,
@@ -301,11 +326,18 @@ func Seal(rand io.Reader, enc *threshold.Encrypter, h Envelope, plaintext []byte
 	if _, err := io.ReadFull(rand, e.Prefix[:]); err != nil {
 		return nil, fmt.Errorf("mempool: draw identity prefix: %w", err)
 	}
-	ct, err := enc.Encrypt(rand, e.Identity(), e.Header(), plaintext)
+	ct, k, err := enc.EncryptContentKey(rand, e.Identity(), e.Header(), plaintext)
 	if err != nil {
 		return nil, fmt.Errorf("mempool: encrypt payload: %w", err)
 	}
 	e.Ciphertext = ct
+	if tl != nil {
+		pz, err := vdf.Lock(tl, k[:], rand)
+		if err != nil {
+			return nil, fmt.Errorf("mempool: time-lock content key: %w", err)
+		}
+		e.TimeLock = pz.Bytes()
+	}
 	if err := e.Sign(key); err != nil {
 		return nil, err
 	}

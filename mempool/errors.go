@@ -1,6 +1,9 @@
 package mempool
 
-import "errors"
+import (
+	"errors"
+	"fmt"
+)
 
 // Admission errors. Each rejection has its own sentinel so callers (the
 // ABCI application, the API edge) can match it with errors.Is and map it to
@@ -48,6 +51,10 @@ var (
 	// ErrBadCiphertext: the ciphertext is not a well-formed threshold
 	// ciphertext (version or length).
 	ErrBadCiphertext = errors.New("mempool: bad ciphertext")
+	// ErrBadTimeLock: the time-lock field is not a well-formed puzzle
+	// (vdf.ParsePuzzle). It wraps ErrMalformed, so it maps to the same
+	// result code.
+	ErrBadTimeLock = fmt.Errorf("%w: time-lock is not a vdf puzzle", ErrMalformed)
 	// ErrEvicted: a pending envelope was pushed out of the pool by
 	// higher-fee envelopes or replaced by a higher-fee envelope with the
 	// same nonce.
