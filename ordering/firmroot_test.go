@@ -19,7 +19,11 @@ func firmHistory(t *testing.T, w *world, a *App) ([][][]byte, []CommittedBlock) 
 	a.SetCommitHook(func(b CommittedBlock) error { seen = append(seen, b); return nil })
 	var blocks [][][]byte
 	run := func(txs ...[]byte) {
-		finalize(t, a, txs...)
+		// Light clients trust the genesis validator set: no block may
+		// change it.
+		if res := finalize(t, a, txs...); len(res.ValidatorUpdates) != 0 || res.ConsensusParamUpdates != nil {
+			t.Fatalf("block %d changes validators or consensus params", len(blocks)+1)
+		}
 		blocks = append(blocks, txs)
 	}
 	run(w.tx(0, 0, testMinFee), w.tx(1, 0, testMinFee, withRollups(7, 8))) // 1
