@@ -77,8 +77,8 @@
 // # Reading the state
 //
 // The Go methods (Params, CurrentEon, Account, Tx, Block, Rollups,
-// PendingDecryptions, LastCommit, Pending, PendingNonce) and the ABCI
-// Query paths (query.go) read the last committed state and are safe for
-// concurrent use. Included envelopes also produce "veil.tx" events with
+// PendingDecryptions, LastCommit, Pending, PendingNonce, FirmRoot,
+// FirmProof) and the ABCI Query paths (query.go) read the last committed
+// state and are safe for concurrent use. Included envelopes also produce "veil.tx" events with
 // the hash and sender indexed.
 package ordering
