@@ -124,6 +124,46 @@ type KeySource interface {
 	DecryptionKeys(height int64) ([]*threshold.DecryptionKey, bool)
 }
 
+// SoftResults is implemented by a KeySource that has already opened
+// committed envelopes with keys it aggregated itself (the decrypt
+// package's share pool: the soft batch). The decryption key of an
+// identity is unique (s·id), so opening an envelope with an equal key
+// gives the same plaintext, or the same failure, whoever does it:
+// FinalizeBlock takes such results instead of decrypting again and
+// decrypts only what the node has not.
+type SoftResults interface {
+	// SoftResult returns the result of opening the envelope with hash h,
+	// if this node opened it with a key equal to key.
+	SoftResult(h common.Hash, key *threshold.DecryptionKey) (threshold.DecryptResult, bool)
+}
+
+// openPending opens a keyed block's pending envelopes: results[j] is
+// pending[j] under keys[j]. Results the node's SoftResults already hold
+// for the same key are reused; the rest are decrypted in parallel.
+func (a *App) openPending(keys []*threshold.DecryptionKey, pending []PendingTx) []threshold.DecryptResult {
+	out := make([]threshold.DecryptResult, len(pending))
+	var soft SoftResults
+	if s := a.keys.source.Load(); s != nil {
+		soft, _ = (*s).(SoftResults)
+	}
+	items := make([]threshold.DecryptItem, 0, len(pending))
+	idx := make([]int, 0, len(pending))
+	for j, p := range pending {
+		if soft != nil {
+			if r, ok := soft.SoftResult(p.Hash, keys[j]); ok {
+				out[j] = r
+				continue
+			}
+		}
+		items = append(items, threshold.DecryptItem{Key: keys[j], Ciphertext: p.Envelope.Ciphertext, Header: p.Envelope.Header()})
+		idx = append(idx, j)
+	}
+	for k, r := range threshold.DecryptBatch(items) {
+		out[idx[k]] = r
+	}
+	return out
+}
+
 // keyState is the App's part of key recording.
 type keyState struct {
 	source atomic.Pointer[KeySource]
@@ -515,11 +555,7 @@ func (a *App) applySystemTxs(ex *blockExec, txs [][]byte, results []*abci.ExecTx
 			results[i] = &abci.ExecTxResult{Code: CodeInternal, Codespace: Codespace, Log: failedKeyRecord}
 			continue
 		}
-		items := make([]threshold.DecryptItem, len(pending))
-		for j, p := range pending {
-			items[j] = threshold.DecryptItem{Key: rec.Keys[j], Ciphertext: p.Envelope.Ciphertext, Header: p.Envelope.Header()}
-		}
-		out := threshold.DecryptBatch(items)
+		out := a.openPending(rec.Keys, pending)
 		fb := FirmBlock{Height: rec.Height, RecordedAt: ex.height, Txs: make([]FirmTx, len(pending))}
 		var ok, failed int
 		for j, p := range pending {
