@@ -17,6 +17,8 @@ import (
 	"github.com/veilseq/veil/threshold"
 )
 
+var _ ordering.SoftResults = (*Pool)(nil)
+
 // AppEonKeys resolves eon public keys from an application's state.
 type AppEonKeys struct {
 	App   *ordering.App
@@ -188,7 +190,7 @@ func NewService(app *ordering.App, cfg ServiceConfig) (*Service, error) {
 	}
 	sub := app.Subscribe(256)
 	s.loadPending()
-	app.SetKeySource(pool)
+	app.SetKeySource(pool) // and ordering.SoftResults: firm decryption reuses the soft batch
 	s.wg.Add(1)
 	go s.follow(sub)
 	return s, nil

@@ -106,6 +106,8 @@ type TxResult struct {
 	// or a malformed ciphertext); the transaction then fails when its
 	// keys are recorded too.
 	Err error
+
+	key *threshold.DecryptionKey // the key it was opened with
 }
 
 // BlockResult is a block's soft batch: every envelope decrypted from key
@@ -390,7 +392,8 @@ func (p *Pool) decrypt(b *blockState, g *group) {
 	defer p.mu.Unlock()
 	g.keys = keys
 	r := b.result
-	for _, pos := range g.pos {
+	for j, pos := range g.pos {
+		r.Txs[pos].key = keys[j]
 		if b.ctErr[pos] != nil {
 			r.Txs[pos].Err = b.ctErr[pos]
 		}
@@ -455,6 +458,18 @@ func (p *Pool) TxResult(hash common.Hash) (TxResult, bool) {
 		return TxResult{}, false
 	}
 	return *r, true
+}
+
+// SoftResult implements ordering.SoftResults: the soft decryption of the
+// envelope with hash h, if it was opened here with a key equal to key.
+func (p *Pool) SoftResult(h common.Hash, key *threshold.DecryptionKey) (threshold.DecryptResult, bool) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	r := p.byHash[h]
+	if r == nil || r.key == nil || !r.key.Equal(key) {
+		return threshold.DecryptResult{}, false
+	}
+	return threshold.DecryptResult{Plaintext: r.Plaintext, Err: r.Err}, true
 }
 
 // Wait blocks until the block at height is decrypted or ctx is done.

@@ -239,3 +239,33 @@ func TestPoolMauledCiphertext(t *testing.T) {
 		t.Fatalf("results %v %v %v", r.Txs[0].Err, r.Txs[1].Err, r.Txs[2].Err)
 	}
 }
+
+// TestPoolSoftResult checks that the pool offers its soft result of an
+// envelope only for the key it opened it with.
+func TestPoolSoftResult(t *testing.T) {
+	c := newCommittee(t)
+	p := newTestPool(t, c)
+	b := c.block(t, 5, 3)
+	p.AddBlock(b)
+	if _, ok := p.SoftResult(b.Txs[0].Hash, nil); ok {
+		t.Fatal("soft result before the block decrypted")
+	}
+	for m := 1; m <= 3; m++ {
+		if err := p.AddShares(1, 5, m, c.shares(b, m)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := p.Wait(context.Background(), 5); err != nil {
+		t.Fatal(err)
+	}
+	keys, _ := p.DecryptionKeys(5)
+	for j, tx := range b.Txs {
+		r, ok := p.SoftResult(tx.Hash, keys[j])
+		if !ok || r.Err != nil || string(r.Plaintext) != fmt.Sprintf("tx %d", j) {
+			t.Fatalf("tx %d: %q, %v, %v", j, r.Plaintext, r.Err, ok)
+		}
+	}
+	if _, ok := p.SoftResult(b.Txs[0].Hash, keys[1]); ok {
+		t.Fatal("soft result offered for another key")
+	}
+}

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	dbm "github.com/cometbft/cometbft-db"
+	"github.com/ethereum/go-ethereum/common"
 
 	"github.com/veilseq/veil/internal/fuzzcorpus"
 	"github.com/veilseq/veil/mempool"
@@ -244,5 +245,67 @@ func TestKeyRecordFailsBadBundle(t *testing.T) {
 	}
 	if !bytes.Equal(got[0].Txs[0].Plaintext, bundle) {
 		t.Error("firm plaintext differs from the sealed bundle")
+	}
+}
+
+// softDealer is a key source that also holds soft results: the ones it
+// got by decrypting with the keys it hands out.
+type softDealer struct {
+	*dealerKeys
+	results map[common.Hash]threshold.DecryptResult
+	keys    map[common.Hash]*threshold.DecryptionKey
+	hits    int
+}
+
+func (s *softDealer) SoftResult(h common.Hash, key *threshold.DecryptionKey) (threshold.DecryptResult, bool) {
+	k, ok := s.keys[h]
+	if !ok || !k.Equal(key) {
+		return threshold.DecryptResult{}, false
+	}
+	s.hits++
+	return s.results[h], true
+}
+
+// TestFirmReusesSoftResults checks that FinalizeBlock takes the results a
+// SoftResults source already holds for the recorded keys, and that doing
+// so changes nothing: the app hash and every status equal those of a node
+// that decrypted everything itself.
+func TestFirmReusesSoftResults(t *testing.T) {
+	w := newWorld(t, 3)
+	txs := [][]byte{w.tx(0, 0, testMinFee), w.tx(1, 0, testMinFee), w.tx(2, 0, testMinFee, func(e *mempool.Envelope) { e.Ciphertext[len(e.Ciphertext)-1] ^= 1 })}
+	plain, soft := w.newApp(dbm.NewMemDB()), w.newApp(dbm.NewMemDB())
+	finalize(t, plain, txs...)
+	finalize(t, soft, txs...)
+
+	src := &softDealer{dealerKeys: newDealerKeys(t, soft), results: map[common.Hash]threshold.DecryptResult{}, keys: map[common.Hash]*threshold.DecryptionKey{}}
+	keys, _ := src.DecryptionKeys(1)
+	pend, err := soft.PendingEnvelopes(1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The source has opened the first two envelopes only.
+	for j, p := range pend[:2] {
+		pt, err := threshold.Decrypt(keys[j], p.Envelope.Ciphertext, p.Envelope.Header())
+		src.results[p.Hash], src.keys[p.Hash] = threshold.DecryptResult{Plaintext: pt, Err: err}, keys[j]
+	}
+	soft.SetKeySource(src)
+	plain.SetKeySource(newDealerKeys(t, plain))
+	rec := prepare(t, soft, 1<<20)
+	if len(rec) != 1 {
+		t.Fatalf("proposal has %d txs, want one key record", len(rec))
+	}
+	a, b := finalize(t, plain, rec...), finalize(t, soft, rec...)
+	if src.hits != 2 {
+		t.Errorf("soft results used %d times, want 2", src.hits)
+	}
+	if !bytes.Equal(a.AppHash, b.AppHash) {
+		t.Fatal("reusing soft results changed the app hash")
+	}
+	for i, tx := range txs {
+		ra, _ := plain.Tx(keccak(tx))
+		rb, _ := soft.Tx(keccak(tx))
+		if ra.Status != rb.Status {
+			t.Errorf("tx %d: status %v with soft results, %v without", i, rb.Status, ra.Status)
+		}
 	}
 }

@@ -27,6 +27,9 @@ type DecryptionKey struct {
 	p bls12381.G1Affine
 }
 
+// Equal reports whether k and other are the same key.
+func (k *DecryptionKey) Equal(other *DecryptionKey) bool { return k.p.Equal(&other.p) }
+
 // KeyShare returns the member's key share for id.
 func (sk *SecretKeyShare) KeyShare(id Identity) *KeyShare {
 	return &KeyShare{Index: sk.index, p: mulG1(&id.p, &sk.s)}
