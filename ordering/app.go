@@ -108,6 +108,8 @@ type App struct {
 
 	// keys feeds and checks decryption-key records (keys.go).
 	keys keyState
+	// escape feeds and checks escape-hatch records (escape.go).
+	escape escapeState
 
 	// fair is the fair-ordering adapter (fair_app.go); nil unless the
 	// Rule is FairOrder.
@@ -311,6 +313,7 @@ func genesisWrites(g *Genesis, chain chainRecord) *overlay {
 		o.set(keyU64(tagRollup, r.ID), r.encode())
 	}
 	writeKeyholders(o, g)
+	writeEscapeHatch(o, g.EscapeHatch)
 	return o
 }
 
@@ -473,6 +476,10 @@ func (a *App) PrepareProposal(_ context.Context, req *abci.PrepareProposalReques
 	if err != nil {
 		return nil, err
 	}
+	txs, err = a.appendEscapeRecords(st, req.Height, txs, &used, maxBytes)
+	if err != nil {
+		return nil, err
+	}
 	return &abci.PrepareProposalResponse{Txs: txs}, nil
 }
 
@@ -543,6 +550,12 @@ func (a *App) ProcessProposal(_ context.Context, req *abci.ProcessProposalReques
 			return nil, err
 		}
 		return reject("invalid system transaction", "err", err)
+	}
+	if err := a.checkEscapeTxs(req.Height, req.Txs); err != nil {
+		if errors.Is(err, ErrInternal) {
+			return nil, err
+		}
+		return reject("invalid escape-hatch record", "err", err)
 	}
 	return &abci.ProcessProposalResponse{Status: abci.PROCESS_PROPOSAL_STATUS_ACCEPT}, nil
 }
@@ -646,6 +659,11 @@ func (a *App) FinalizeBlock(_ context.Context, req *abci.FinalizeBlockRequest) (
 	if err != nil {
 		return nil, err
 	}
+	escaped, err := a.applyEscapeTxs(ex, req.Txs, results)
+	if err != nil {
+		return nil, err
+	}
+	firm = append(firm, escaped...)
 	if fb != nil {
 		writeFair(ex.o, fb, ex.included, req.Height)
 		a.logBackstop(fb, ex.included, req.Height)

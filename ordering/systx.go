@@ -8,6 +8,7 @@ package ordering
 //
 //	0xF0  fair-ordering vote extensions the proposer used
 //	0xF1  decryption keys of committed blocks (keys.go)
+//	0xF2  escape-hatch resolution of a block whose keys were withheld (escape.go)
 //	0xF2–0xFF  reserved
 //
 // CheckTx never admits a system transaction (mempool.Decode rejects the
