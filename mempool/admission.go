@@ -52,6 +52,12 @@ type State interface {
 	IdentityUsed(IdentityKey) bool
 }
 
+// CurrentEoner is a State that can name the current eon, so a rejection
+// for a retired eon tells the sender which eon to encrypt to.
+type CurrentEoner interface {
+	CurrentEon() uint64
+}
+
 // CheckInclusion applies the stateful rules for including env in the block
 // after st's height: chain, eon, rollups, expiry, fee, the sender's exact
 // next nonce and balance, and identity reuse. It does no cryptography; the
@@ -85,6 +91,11 @@ func checkStatic(env *Envelope, st State) error {
 	case EonActive:
 	case EonUnknown:
 		return fmt.Errorf("%w: eon %d (fetch the current encryption parameters)", ErrUnknownEon, env.Eon)
+	case EonRetired:
+		if c, ok := st.(CurrentEoner); ok {
+			return fmt.Errorf("%w: eon %d is retired, the current eon is %d (fetch the current encryption parameters and encrypt again)", ErrEonNotActive, env.Eon, c.CurrentEon())
+		}
+		return fmt.Errorf("%w: eon %d is retired (fetch the current encryption parameters and encrypt again)", ErrEonNotActive, env.Eon)
 	default:
 		return fmt.Errorf("%w: eon %d (fetch the current encryption parameters and encrypt again)", ErrEonNotActive, env.Eon)
 	}

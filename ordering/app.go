@@ -108,8 +108,6 @@ type App struct {
 
 	// keys feeds and checks decryption-key records (keys.go).
 	keys keyState
-	// escape feeds and checks escape-hatch records (escape.go).
-	escape escapeState
 
 	// fair is the fair-ordering adapter (fair_app.go); nil unless the
 	// Rule is FairOrder.
@@ -313,7 +311,6 @@ func genesisWrites(g *Genesis, chain chainRecord) *overlay {
 		o.set(keyU64(tagRollup, r.ID), r.encode())
 	}
 	writeKeyholders(o, g)
-	writeEscapeHatch(o, g.EscapeHatch)
 	return o
 }
 
@@ -345,7 +342,13 @@ func (a *App) CheckTx(_ context.Context, req *abci.CheckTxRequest) (*abci.CheckT
 	if req.Type == abci.CHECK_TX_TYPE_RECHECK {
 		// The Pool holds the decoded envelope of everything it admitted;
 		// the hash is all it needs.
-		err := a.withCommittedView(func(v *view) error { return a.pool.Recheck(hash, v) })
+		var err error
+		if IsSystemTx(req.Tx) && req.Tx[0] == SysTxEonRegistration {
+			// Still valid until a block registers the eon.
+			err = a.checkEonTxCommitted(req.Tx)
+		} else {
+			err = a.withCommittedView(func(v *view) error { return a.pool.Recheck(hash, v) })
+		}
 		if err != nil {
 			// CometBFT drops the envelope, and the Pool already has.
 			a.pooled.remove(hash)
@@ -354,8 +357,11 @@ func (a *App) CheckTx(_ context.Context, req *abci.CheckTxRequest) (*abci.CheckT
 		return checkTxResponse(err), nil
 	}
 	if IsSystemTx(req.Tx) {
-		// Only a proposer places system transactions, where ProcessProposal
-		// checks them.
+		if req.Tx[0] == SysTxEonRegistration {
+			return checkTxResponse(a.checkEonTxCommitted(req.Tx)), nil
+		}
+		// Only a proposer places other system transactions, where
+		// ProcessProposal checks them.
 		return checkTxResponse(fmt.Errorf("%w: system transaction", mempool.ErrMalformed)), nil
 	}
 	env, err := a.checker.CheckHashed(req.Tx, hash)
@@ -476,9 +482,12 @@ func (a *App) PrepareProposal(_ context.Context, req *abci.PrepareProposalReques
 	if err != nil {
 		return nil, err
 	}
-	txs, err = a.appendEscapeRecords(st, req.Height, txs, &used, maxBytes)
+	reg, err := a.proposeEonTx(st, req.Height, req.Txs)
 	if err != nil {
 		return nil, err
+	}
+	if reg != nil && used+protoTxSize(len(reg)) <= maxBytes {
+		txs = append(txs, reg)
 	}
 	return &abci.PrepareProposalResponse{Txs: txs}, nil
 }
@@ -551,11 +560,11 @@ func (a *App) ProcessProposal(_ context.Context, req *abci.ProcessProposalReques
 		}
 		return reject("invalid system transaction", "err", err)
 	}
-	if err := a.checkEscapeTxs(req.Height, req.Txs); err != nil {
+	if err := a.checkEonTxs(st, req.Height, req.Txs); err != nil {
 		if errors.Is(err, ErrInternal) {
 			return nil, err
 		}
-		return reject("invalid escape-hatch record", "err", err)
+		return reject("invalid eon registration", "err", err)
 	}
 	return &abci.ProcessProposalResponse{Status: abci.PROCESS_PROPOSAL_STATUS_ACCEPT}, nil
 }
@@ -627,6 +636,9 @@ func (a *App) FinalizeBlock(_ context.Context, req *abci.FinalizeBlockRequest) (
 		return nil, err
 	}
 	ex := newBlockExec(dbGetter{a.db}, st, req.Height)
+	if err := activateEon(ex.o, req.Height); err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrInternal, err)
+	}
 	results := make([]*abci.ExecTxResult, len(req.Txs))
 	n := 0 // envelopes so far: system transactions take no index
 	for i, tx := range req.Txs {
@@ -659,11 +671,9 @@ func (a *App) FinalizeBlock(_ context.Context, req *abci.FinalizeBlockRequest) (
 	if err != nil {
 		return nil, err
 	}
-	escaped, err := a.applyEscapeTxs(ex, req.Txs, results)
-	if err != nil {
+	if err := a.applyEonTxs(ex, st, req.Txs, results); err != nil {
 		return nil, err
 	}
-	firm = append(firm, escaped...)
 	if fb != nil {
 		writeFair(ex.o, fb, ex.included, req.Height)
 		a.logBackstop(fb, ex.included, req.Height)

@@ -42,6 +42,7 @@ var codes = []struct {
 	{16, mempool.ErrPoolFull},
 	{17, mempool.ErrBadCiphertext},
 	{18, mempool.ErrEvicted},
+	{19, ErrEonRegistration},
 	{CodeInternal, ErrInternal},
 }
 

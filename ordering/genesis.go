@@ -29,6 +29,10 @@ type Params struct {
 	// ExpiryWindow bounds an envelope's expiry: at most this many blocks
 	// after the block that includes it.
 	ExpiryWindow uint64 `json:"expiry_window"`
+	// RotationLeadBlocks is the fewest blocks between an eon
+	// registration's inclusion and its activation, so wallets see the
+	// next eon before it is current. Zero: DefaultRotationLead.
+	RotationLeadBlocks uint64 `json:"rotation_lead_blocks,omitempty"`
 }
 
 // DefaultParams are the devnet's parameters.
@@ -52,6 +56,8 @@ func (p Params) Validate() error {
 		return fmt.Errorf("%w: params.max_block_bytes must be at most 1 GiB", ErrGenesis)
 	case p.ExpiryWindow == 0:
 		return fmt.Errorf("%w: params.expiry_window must be positive", ErrGenesis)
+	case p.RotationLeadBlocks > 1<<32:
+		return fmt.Errorf("%w: params.rotation_lead_blocks must be at most 2^32", ErrGenesis)
 	}
 	return nil
 }
@@ -61,19 +67,28 @@ func (p Params) encode() []byte {
 	b = binary.BigEndian.AppendUint64(b, p.MinFee)
 	b = binary.BigEndian.AppendUint32(b, p.MaxBlockTxs)
 	b = binary.BigEndian.AppendUint64(b, p.MaxBlockBytes)
-	return binary.BigEndian.AppendUint64(b, p.ExpiryWindow)
+	b = binary.BigEndian.AppendUint64(b, p.ExpiryWindow)
+	if p.RotationLeadBlocks != 0 {
+		// Only then, so chains without it keep their params record.
+		b = binary.BigEndian.AppendUint64(b, p.RotationLeadBlocks)
+	}
+	return b
 }
 
 func decodeParams(b []byte) (Params, error) {
-	if len(b) != 29 || b[0] != recordVersion {
+	if (len(b) != 29 && len(b) != 37) || b[0] != recordVersion {
 		return Params{}, fmt.Errorf("%w: params", errCorrupt)
 	}
-	return Params{
+	p := Params{
 		MinFee:        binary.BigEndian.Uint64(b[1:]),
 		MaxBlockTxs:   binary.BigEndian.Uint32(b[9:]),
 		MaxBlockBytes: binary.BigEndian.Uint64(b[13:]),
 		ExpiryWindow:  binary.BigEndian.Uint64(b[21:]),
-	}, nil
+	}
+	if len(b) == 37 {
+		p.RotationLeadBlocks = binary.BigEndian.Uint64(b[29:])
+	}
+	return p, nil
 }
 
 // Genesis is the application's part of the CometBFT genesis document, its
@@ -86,10 +101,6 @@ type Genesis struct {
 	Rollups []Rollup `json:"rollups"`
 	// Eon is the committee key active from the first block.
 	Eon GenesisEon `json:"eon"`
-	// EscapeHatch, if set, lets a block whose keys are withheld for
-	// EscapeHatch.Blocks blocks be resolved from its envelopes'
-	// time-locks (escape.go). Absent: no escape hatch.
-	EscapeHatch *GenesisEscapeHatch `json:"escape_hatch,omitempty"`
 }
 
 // GenesisAccount funds an address.
@@ -176,9 +187,6 @@ func (g *Genesis) Validate() error {
 	}
 	if pk.Eon() != g.Eon.ID {
 		return fmt.Errorf("%w: eon.public_key is for eon %d, eon.id is %d", ErrGenesis, pk.Eon(), g.Eon.ID)
-	}
-	if err := g.EscapeHatch.Validate(); err != nil {
-		return err
 	}
 	return validateKeyholders(g.Eon.Keyholders, pk.N())
 }

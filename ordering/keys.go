@@ -423,10 +423,8 @@ func (a *App) checkSystemTxs(txs [][]byte) error {
 			continue
 		}
 		switch tx[0] {
-		case SysTxVoteExtensions:
-			continue
-		case SysTxEscape:
-			continue // checkEscapeTxs
+		case SysTxVoteExtensions, SysTxEonRegistration:
+			continue // fair_app.go, checkEonTxs
 		case SysTxDecryptionKeys:
 		default:
 			return fmt.Errorf("tx %d: unknown system transaction tag %#x", i, tx[0])

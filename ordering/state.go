@@ -133,40 +133,70 @@ type Eon struct {
 	// Status is the stored status. An active eon whose activation height
 	// is above a block's height is reported as pending for that block.
 	Status mempool.EonStatus `json:"status"`
-	// ActivationHeight is the first height whose blocks may include
-	// envelopes for this eon.
+	// ActivationHeight is the height from which this eon is the current
+	// one (eons.go): the genesis eon's is the initial height, a
+	// registered successor's the one its registration names.
 	ActivationHeight int64 `json:"activation_height"`
+	// AcceptFrom, when set, is the first height whose blocks may include
+	// envelopes for this eon ahead of its activation: the block after
+	// its registration. Zero: from ActivationHeight.
+	AcceptFrom int64 `json:"accept_from,omitempty"`
 }
 
-// statusAt is the eon's status for inclusion in a block at height h.
+// statusAt is the eon's status for inclusion in a block at height h, as
+// its own record says (view.EonStatus also retires it once a successor
+// is current).
 func (e Eon) statusAt(h int64) mempool.EonStatus {
-	if e.Status == mempool.EonActive && h < e.ActivationHeight {
+	from := e.ActivationHeight
+	if e.AcceptFrom != 0 {
+		from = min(from, e.AcceptFrom)
+	}
+	if e.Status == mempool.EonActive && h < from {
 		return mempool.EonPending
 	}
 	return e.Status
 }
 
+// eonRecordV2 is the eon record with AcceptFrom; eons without it keep
+// the version-1 encoding.
+const eonRecordV2 = 2
+
 func (e Eon) encode() []byte {
-	b := []byte{recordVersion, byte(e.Status)}
+	v := byte(recordVersion)
+	if e.AcceptFrom != 0 {
+		v = eonRecordV2
+	}
+	b := []byte{v, byte(e.Status)}
 	b = binary.BigEndian.AppendUint64(b, uint64(e.ActivationHeight))
+	if v == eonRecordV2 {
+		b = binary.BigEndian.AppendUint64(b, uint64(e.AcceptFrom))
+	}
 	b = binary.BigEndian.AppendUint32(b, uint32(len(e.PublicKey)))
 	return append(b, e.PublicKey...)
 }
 
 func decodeEon(id uint64, b []byte) (Eon, error) {
-	if len(b) < 14 || b[0] != recordVersion || len(b) != 14+int(binary.BigEndian.Uint32(b[10:])) {
+	hdr := 14
+	if len(b) > 0 && b[0] == eonRecordV2 {
+		hdr = 22
+	}
+	if len(b) < hdr || (b[0] != recordVersion && b[0] != eonRecordV2) || len(b) != hdr+int(binary.BigEndian.Uint32(b[hdr-4:])) {
 		return Eon{}, fmt.Errorf("%w: eon %d", errCorrupt, id)
 	}
 	st := mempool.EonStatus(b[1])
 	if st != mempool.EonPending && st != mempool.EonActive && st != mempool.EonRetired {
 		return Eon{}, fmt.Errorf("%w: eon %d status %d", errCorrupt, id, st)
 	}
-	return Eon{
+	e := Eon{
 		ID:               id,
 		Status:           st,
 		ActivationHeight: int64(binary.BigEndian.Uint64(b[2:])),
-		PublicKey:        append([]byte(nil), b[14:]...),
-	}, nil
+		PublicKey:        append([]byte(nil), b[hdr:]...),
+	}
+	if hdr == 22 {
+		e.AcceptFrom = int64(binary.BigEndian.Uint64(b[10:]))
+	}
+	return e, nil
 }
 
 // TxStatus is where an included envelope stands.
@@ -181,10 +211,6 @@ const (
 	// TxDecryptFailed: keys are recorded but the payload did not open or
 	// parse (the fee stays charged).
 	TxDecryptFailed TxStatus = 3
-	// TxUndecryptable: the committee withheld the block's keys past the
-	// escape-hatch delay and the envelope had no time-lock, so nothing
-	// can open it (escape.go; the fee stays charged).
-	TxUndecryptable TxStatus = 4
 )
 
 func (s TxStatus) String() string {
@@ -195,8 +221,6 @@ func (s TxStatus) String() string {
 		return "decrypted"
 	case TxDecryptFailed:
 		return "decrypt-failed"
-	case TxUndecryptable:
-		return "undecryptable"
 	}
 	return fmt.Sprintf("TxStatus(%d)", uint8(s))
 }
@@ -217,7 +241,7 @@ func (r TxRecord) encode() []byte {
 }
 
 func decodeTxRecord(h common.Hash, b []byte) (TxRecord, error) {
-	if len(b) != 14 || b[0] != recordVersion || b[13] < byte(TxIncluded) || b[13] > byte(TxUndecryptable) {
+	if len(b) != 14 || b[0] != recordVersion || b[13] < byte(TxIncluded) || b[13] > byte(TxDecryptFailed) {
 		return TxRecord{}, fmt.Errorf("%w: tx %x", errCorrupt, h)
 	}
 	return TxRecord{

@@ -261,7 +261,39 @@ func (v *view) EonStatus(id uint64) mempool.EonStatus {
 		}
 		v.eons[id] = e
 	}
-	return e.statusAt(v.height + 1)
+	st := e.statusAt(v.height + 1)
+	if st == mempool.EonActive && v.successorCurrent(id) {
+		return mempool.EonRetired
+	}
+	return st
+}
+
+// successorCurrent reports whether eon id+1 is current at the next
+// height: then eon id is retired, even before the activating block
+// writes so (eons.go).
+func (v *view) successorCurrent(id uint64) bool {
+	next, ok := v.eons[id+1]
+	if !ok {
+		var found bool
+		var err error
+		next, found, err = loadEon(v.g, id+1)
+		if v.fail(err); err != nil || !found {
+			return false
+		}
+		v.eons[id+1] = next
+	}
+	return next.ActivationHeight <= v.height+1
+}
+
+// CurrentEon implements mempool.CurrentEoner: the eon current at the
+// next height, which a rejection for a retired eon names.
+func (v *view) CurrentEon() uint64 {
+	if v.err != nil {
+		return 0
+	}
+	e, err := currentEonAt(v.g, v.height+1)
+	v.fail(err)
+	return e.ID
 }
 
 func (v *view) RollupRegistered(id uint64) bool {

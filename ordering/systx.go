@@ -8,12 +8,14 @@ package ordering
 //
 //	0xF0  fair-ordering vote extensions the proposer used
 //	0xF1  decryption keys of committed blocks (keys.go)
-//	0xF2  escape-hatch resolution of a block whose keys were withheld (escape.go)
-//	0xF2–0xFF  reserved
+//	0xF3  registration of the next eon (eons.go)
+//	0xF2, 0xF4–0xFF  reserved
 //
-// CheckTx never admits a system transaction (mempool.Decode rejects the
-// version), so only a proposer can place one in a block, and
-// ProcessProposal checks each one.
+// CheckTx admits no system transaction but 0xF3 (mempool.Decode rejects
+// the version): an eon registration is verified in full against the
+// committed state and waits in the mempool for a proposer. Everything
+// else only a proposer can place in a block. ProcessProposal checks each
+// one.
 const (
 	// SysTxVoteExtensions tags the vote extensions a proposal used.
 	SysTxVoteExtensions byte = 0xF0
