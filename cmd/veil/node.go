@@ -8,9 +8,11 @@ import (
 	"os/signal"
 	"syscall"
 
+	"github.com/prometheus/client_golang/prometheus"
 	"github.com/spf13/cobra"
 
 	"github.com/veilseq/veil/api/server"
+	"github.com/veilseq/veil/decrypt"
 	"github.com/veilseq/veil/internal/node"
 	"github.com/veilseq/veil/internal/sequencer"
 )
@@ -35,8 +37,12 @@ func newNodeStartCmd() *cobra.Command {
 		Use:   "start",
 		Short: "Start a validator from its home directory",
 		Long: `start runs one validator from a CometBFT home (config/, data/) written by
-veil testnet, and serves the wallet API from it. Stop it with Ctrl-C or
-SIGTERM; it resumes from its data directory.`,
+veil testnet, runs its share pool (key shares from the committee's
+keyholders in, soft batches and key records out), and serves the wallet,
+rollup feed and keyholder APIs. Without the API (--no-api) keyholders
+cannot reach it: it still verifies and applies other proposers' key
+records. Stop it with Ctrl-C or SIGTERM; it resumes from its data
+directory.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
@@ -57,17 +63,28 @@ SIGTERM; it resumes from its data directory.`,
 					logger.Error("stop node", "err", err)
 				}
 			}()
+			// The share pool: keyholders' shares in, soft batches and the
+			// keys this validator proposes out.
+			svc, err := decrypt.NewService(n.App(), decrypt.ServiceConfig{
+				Feed: n.Feed(), Logger: logger,
+				Pool: decrypt.PoolConfig{Metrics: decrypt.NewMetrics(prometheus.DefaultRegisterer, n.Moniker())},
+			})
+			if err != nil {
+				return err
+			}
+			defer svc.Close()
+			n.Feed().SetSoft(decrypt.FeedSource{Pool: svc.Pool})
 			logger.Warn("validator started", "moniker", n.Moniker(), "home", home)
 			if noAPI {
 				<-ctx.Done()
 				return nil
 			}
-			be, err := sequencer.New(sequencer.Config{App: n.App(), Mempool: n.Mempool(), BlockStore: n.BlockStore(), Logger: logger})
+			be, err := sequencer.New(sequencer.Config{App: n.App(), Mempool: n.Mempool(), BlockStore: n.BlockStore(), Logger: logger, Soft: svc.Pool})
 			if err != nil {
 				return err
 			}
 			defer be.Close()
-			srv, err := server.New(be, server.Config{Addr: apiAddr, Logger: logger, RollupFeed: n.Feed()})
+			srv, err := server.New(be, server.Config{Addr: apiAddr, Logger: logger, RollupFeed: n.Feed(), Keyholder: svc})
 			if err != nil {
 				return err
 			}
