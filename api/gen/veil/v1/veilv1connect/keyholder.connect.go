@@ -86,7 +86,8 @@ type KeyholderServiceClient interface {
 	// (recorded as misbehaviour; the other entries are still taken);
 	// FAILED_PRECONDITION for a height too far beyond the node's firm tip
 	// (retry later; entries below it were taken); ALREADY_EXISTS when every
-	// entry was submitted before.
+	// entry was submitted before; NOT_FOUND from a node that does not
+	// collect batch signatures.
 	SubmitBatchSignatures(context.Context, *connect.Request[v1.SubmitBatchSignaturesRequest]) (*connect.Response[v1.SubmitBatchSignaturesResponse], error)
 }
 
@@ -173,7 +174,8 @@ type KeyholderServiceHandler interface {
 	// (recorded as misbehaviour; the other entries are still taken);
 	// FAILED_PRECONDITION for a height too far beyond the node's firm tip
 	// (retry later; entries below it were taken); ALREADY_EXISTS when every
-	// entry was submitted before.
+	// entry was submitted before; NOT_FOUND from a node that does not
+	// collect batch signatures.
 	SubmitBatchSignatures(context.Context, *connect.Request[v1.SubmitBatchSignaturesRequest]) (*connect.Response[v1.SubmitBatchSignaturesResponse], error)
 }
 
