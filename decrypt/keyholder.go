@@ -59,6 +59,10 @@ func (s PoolSink) SubmitKeyShares(_ context.Context, r *Release) error {
 type KeyholderConfig struct {
 	// Share is the member's secret key share of the eon. Required.
 	Share *threshold.SecretKeyShare
+	// Shares are the member's shares of further eons (around a
+	// rotation: the outgoing and the next eon). AddShare adds one while
+	// the keyholder runs.
+	Shares []*threshold.SecretKeyShare
 	// Feed follows committed blocks. Required.
 	Feed Feed
 	// Sinks receive every release. Required.
@@ -78,14 +82,16 @@ type KeyholderConfig struct {
 }
 
 // Keyholder releases a member's key shares for committed blocks: for each
-// committed height in order, its shares for every envelope of the
-// member's eon in that block, sent to every sink. It never computes a
-// share for a height its feed does not report committed.
+// committed height in order, its shares for every envelope of each eon it
+// holds a share of in that block (a block around a rotation holds two
+// eons' envelopes), sent to every sink. It never computes a share for a
+// height its feed does not report committed.
 type Keyholder struct {
 	cfg KeyholderConfig
 
 	mu       sync.Mutex
 	released int64
+	shares   map[uint64]*threshold.SecretKeyShare // by eon
 }
 
 // NewKeyholder loads the keyholder's progress.
@@ -99,7 +105,10 @@ func NewKeyholder(cfg KeyholderConfig) (*Keyholder, error) {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
-	k := &Keyholder{cfg: cfg, released: cfg.Start - 1}
+	k := &Keyholder{cfg: cfg, released: cfg.Start - 1, shares: map[uint64]*threshold.SecretKeyShare{cfg.Share.Eon(): cfg.Share}}
+	for _, sk := range cfg.Shares {
+		k.AddShare(sk)
+	}
 	if cfg.StateFile != "" {
 		h, err := loadProgress(cfg.StateFile)
 		switch {
@@ -111,6 +120,39 @@ func NewKeyholder(cfg KeyholderConfig) (*Keyholder, error) {
 		}
 	}
 	return k, nil
+}
+
+// AddShare gives the keyholder its share of another eon (the next one,
+// registered on chain): from the next height it releases for that eon's
+// envelopes too. A share of an eon it holds replaces the old one.
+func (k *Keyholder) AddShare(sk *threshold.SecretKeyShare) {
+	if sk == nil {
+		return
+	}
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	k.shares[sk.Eon()] = sk
+}
+
+// DropShare forgets the keyholder's share of eon. Drop an outgoing
+// eon's share only once no committed block with its envelopes still
+// awaits keys (the chain's pending heights), or those blocks never
+// open.
+func (k *Keyholder) DropShare(eon uint64) {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	delete(k.shares, eon)
+}
+
+// Eons returns the eons the keyholder holds shares of, in no order.
+func (k *Keyholder) Eons() []uint64 {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	eons := make([]uint64, 0, len(k.shares))
+	for e := range k.shares {
+		eons = append(eons, e)
+	}
+	return eons
 }
 
 // Released returns the last height the keyholder has released (or
@@ -164,12 +206,21 @@ func (k *Keyholder) release(ctx context.Context, h, committed int64) error {
 	if err != nil {
 		return fmt.Errorf("decrypt: block %d: %w", h, err)
 	}
-	sk := k.cfg.Share
-	pos := byEon(blk.Txs)[sk.Eon()]
-	if len(pos) == 0 {
-		return nil
+	for eon, pos := range byEon(blk.Txs) {
+		k.mu.Lock()
+		sk := k.shares[eon]
+		k.mu.Unlock()
+		if sk == nil {
+			continue // another committee's eon
+		}
+		k.releaseEon(ctx, Release{Eon: eon, Height: h, Member: sk.Index(), Shares: sk.KeyShares(identities(blk.Txs, pos))}, committed)
 	}
-	r := Release{Eon: sk.Eon(), Height: h, Member: sk.Index(), Shares: sk.KeyShares(identities(blk.Txs, pos))}
+	return nil
+}
+
+// releaseEon sends one eon's release of a block to every sink.
+func (k *Keyholder) releaseEon(ctx context.Context, r Release, committed int64) {
+	h := r.Height
 	// Sinks are independent nodes: one that is down or refuses must not
 	// hold back the others, and a down node learns the keys from the
 	// chain once they are recorded.
@@ -185,7 +236,6 @@ func (k *Keyholder) release(ctx context.Context, h, committed int64) error {
 	if k.cfg.OnRelease != nil {
 		k.cfg.OnRelease(r, committed)
 	}
-	return nil
 }
 
 // loadProgress reads a progress file: the decimal last released height.
