@@ -25,7 +25,7 @@ type chain struct {
 	khKs []ed25519.PrivateKey
 }
 
-func newChain(t *testing.T) *chain {
+func newChain(t *testing.T, mods ...func(*ordering.Genesis)) *chain {
 	t.Helper()
 	c := &chain{committee: newCommittee(t)}
 	pkb, _ := c.pk.MarshalBinary()
@@ -43,6 +43,9 @@ func newChain(t *testing.T) *chain {
 		}
 		c.khKs = append(c.khKs, priv)
 		g.Eon.Keyholders = append(g.Eon.Keyholders, hexutil.Bytes(pub))
+	}
+	for _, m := range mods {
+		m(g)
 	}
 	app, err := ordering.New(ordering.Config{DB: dbm.NewMemDB()})
 	if err != nil {

@@ -151,7 +151,10 @@ type Service struct {
 	// Sigs collects partial batch signatures; nil without
 	// ServiceConfig.Feed.
 	Sigs *SignaturePool
-	log  *slog.Logger
+	// Solver solves withheld blocks' time-locks for the node's
+	// proposals; nil on a chain without an escape hatch.
+	Solver *Solver
+	log    *slog.Logger
 
 	done chan struct{}
 	wg   sync.WaitGroup
@@ -191,6 +194,14 @@ func NewService(app *ordering.App, cfg ServiceConfig) (*Service, error) {
 	sub := app.Subscribe(256)
 	s.loadPending()
 	app.SetKeySource(pool) // and ordering.SoftResults: firm decryption reuses the soft batch
+	switch sv, err := NewSolver(app, SolverConfig{Logger: cfg.Logger}); {
+	case err == nil:
+		s.Solver = sv
+		app.SetEscapeSource(sv)
+	case !errors.Is(err, ErrNoEscapeHatch):
+		sub.Close()
+		return nil, err
+	}
 	s.wg.Add(1)
 	go s.follow(sub)
 	return s, nil
@@ -247,6 +258,9 @@ func (s *Service) Close() {
 		close(s.done)
 	}
 	s.wg.Wait()
+	if s.Solver != nil {
+		s.Solver.Close()
+	}
 }
 
 // SubmitKeyShares implements server.KeyholderBackend: it authenticates the
