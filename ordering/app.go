@@ -108,6 +108,8 @@ type App struct {
 
 	// keys feeds and checks decryption-key records (keys.go).
 	keys keyState
+	// escape feeds and checks escape-hatch records (escape.go).
+	escape escapeState
 
 	// fair is the fair-ordering adapter (fair_app.go); nil unless the
 	// Rule is FairOrder.
@@ -311,6 +313,7 @@ func genesisWrites(g *Genesis, chain chainRecord) *overlay {
 		o.set(keyU64(tagRollup, r.ID), r.encode())
 	}
 	writeKeyholders(o, g)
+	writeEscapeHatch(o, g.EscapeHatch)
 	return o
 }
 
@@ -482,6 +485,10 @@ func (a *App) PrepareProposal(_ context.Context, req *abci.PrepareProposalReques
 	if err != nil {
 		return nil, err
 	}
+	txs, err = a.appendEscapeRecords(st, req.Height, txs, &used, maxBytes)
+	if err != nil {
+		return nil, err
+	}
 	reg, err := a.proposeEonTx(st, req.Height, req.Txs)
 	if err != nil {
 		return nil, err
@@ -559,6 +566,12 @@ func (a *App) ProcessProposal(_ context.Context, req *abci.ProcessProposalReques
 			return nil, err
 		}
 		return reject("invalid system transaction", "err", err)
+	}
+	if err := a.checkEscapeTxs(req.Height, req.Txs); err != nil {
+		if errors.Is(err, ErrInternal) {
+			return nil, err
+		}
+		return reject("invalid escape-hatch record", "err", err)
 	}
 	if err := a.checkEonTxs(st, req.Height, req.Txs); err != nil {
 		if errors.Is(err, ErrInternal) {
@@ -671,6 +684,11 @@ func (a *App) FinalizeBlock(_ context.Context, req *abci.FinalizeBlockRequest) (
 	if err != nil {
 		return nil, err
 	}
+	escaped, err := a.applyEscapeTxs(ex, req.Txs, results)
+	if err != nil {
+		return nil, err
+	}
+	firm = append(firm, escaped...)
 	if err := a.applyEonTxs(ex, st, req.Txs, results); err != nil {
 		return nil, err
 	}

@@ -101,6 +101,10 @@ type Genesis struct {
 	Rollups []Rollup `json:"rollups"`
 	// Eon is the committee key active from the first block.
 	Eon GenesisEon `json:"eon"`
+	// EscapeHatch, if set, lets a block whose keys are withheld for
+	// EscapeHatch.Blocks blocks be resolved from its envelopes'
+	// time-locks (escape.go). Absent: no escape hatch.
+	EscapeHatch *GenesisEscapeHatch `json:"escape_hatch,omitempty"`
 }
 
 // GenesisAccount funds an address.
@@ -187,6 +191,9 @@ func (g *Genesis) Validate() error {
 	}
 	if pk.Eon() != g.Eon.ID {
 		return fmt.Errorf("%w: eon.public_key is for eon %d, eon.id is %d", ErrGenesis, pk.Eon(), g.Eon.ID)
+	}
+	if err := g.EscapeHatch.Validate(); err != nil {
+		return err
 	}
 	return validateKeyholders(g.Eon.Keyholders, pk.N())
 }

@@ -425,6 +425,8 @@ func (a *App) checkSystemTxs(txs [][]byte) error {
 		switch tx[0] {
 		case SysTxVoteExtensions, SysTxEonRegistration:
 			continue // fair_app.go, checkEonTxs
+		case SysTxEscape:
+			continue // checkEscapeTxs
 		case SysTxDecryptionKeys:
 		default:
 			return fmt.Errorf("tx %d: unknown system transaction tag %#x", i, tx[0])

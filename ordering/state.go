@@ -211,6 +211,10 @@ const (
 	// TxDecryptFailed: keys are recorded but the payload did not open or
 	// parse (the fee stays charged).
 	TxDecryptFailed TxStatus = 3
+	// TxUndecryptable: the committee withheld the block's keys past the
+	// escape-hatch delay and the envelope had no time-lock, so nothing
+	// can open it (escape.go; the fee stays charged).
+	TxUndecryptable TxStatus = 4
 )
 
 func (s TxStatus) String() string {
@@ -221,6 +225,8 @@ func (s TxStatus) String() string {
 		return "decrypted"
 	case TxDecryptFailed:
 		return "decrypt-failed"
+	case TxUndecryptable:
+		return "undecryptable"
 	}
 	return fmt.Sprintf("TxStatus(%d)", uint8(s))
 }
@@ -241,7 +247,7 @@ func (r TxRecord) encode() []byte {
 }
 
 func decodeTxRecord(h common.Hash, b []byte) (TxRecord, error) {
-	if len(b) != 14 || b[0] != recordVersion || b[13] < byte(TxIncluded) || b[13] > byte(TxDecryptFailed) {
+	if len(b) != 14 || b[0] != recordVersion || b[13] < byte(TxIncluded) || b[13] > byte(TxUndecryptable) {
 		return TxRecord{}, fmt.Errorf("%w: tx %x", errCorrupt, h)
 	}
 	return TxRecord{

@@ -49,6 +49,10 @@ type FirmBlock struct {
 	RecordedAt int64 // the block that recorded their keys
 	// Txs are the block's envelopes in block order, as many as it has.
 	Txs []FirmTx
+	// Escaped: the block was resolved by the escape hatch (escape.go),
+	// not by the committee's keys. The committee, offline, cannot sign
+	// its batch root, so the feed does not wait for a signature on it.
+	Escaped bool
 }
 
 // DecryptedTxs returns the block's transactions as rollupfeed.BuildBlock

@@ -8,8 +8,9 @@ package ordering
 //
 //	0xF0  fair-ordering vote extensions the proposer used
 //	0xF1  decryption keys of committed blocks (keys.go)
+//	0xF2  escape-hatch resolution of a block whose keys were withheld (escape.go)
 //	0xF3  registration of the next eon (eons.go)
-//	0xF2, 0xF4–0xFF  reserved
+//	0xF4–0xFF  reserved
 //
 // CheckTx admits no system transaction but 0xF3 (mempool.Decode rejects
 // the version): an eon registration is verified in full against the
