@@ -210,7 +210,9 @@ type Feed struct {
 	firmTip   int64 // every height up to it has its firm record
 	provenTip int64 // ≤ firmTip: and its recording block's successor committed
 	softTip   int64
-	signedTip int64                       // every height up to it has the committee's signature
+	signedTip int64                       // every height up to it has the committee's signature or needs none
+	// unsignedTo: heights up to it need no signature (escape.go).
+	unsignedTo int64
 	needSig   bool                        // firm deliveries wait for the signature
 	soft      map[int64]*rollupfeed.Block // heights above the firm tip
 	cache     map[int64]*rollupfeed.Block // firm blocks
@@ -248,6 +250,9 @@ func New(cfg Config) (*Feed, error) {
 		return nil, err
 	}
 	if f.signedTip, err = f.loadSignedTip(); err != nil {
+		return nil, err
+	}
+	if f.unsignedTo, err = f.loadUnsignedTo(); err != nil {
 		return nil, err
 	}
 	if cfg.Soft != nil {
@@ -363,10 +368,21 @@ func (f *Feed) OnCommit(b ordering.CommittedBlock) error {
 	if err := batch.Set([]byte{tagProven}, binary.BigEndian.AppendUint64(nil, uint64(proven))); err != nil {
 		return err
 	}
+	unsignedTo, signed := f.unsignedTo, f.signedTip
+	if escapedBlock(b) && tip > unsignedTo {
+		unsignedTo = tip
+		if err := batch.Set([]byte{tagUnsigned}, binary.BigEndian.AppendUint64(nil, uint64(tip))); err != nil {
+			return err
+		}
+		if signed, err = f.advanceSigned(batch, signed, unsignedTo, 0); err != nil {
+			return err
+		}
+	}
 	if err := batch.WriteSync(); err != nil {
 		return fmt.Errorf("feed: height %d: %w", b.Height, err)
 	}
 	f.committed, f.firmTip, f.provenTip = committed, tip, proven
+	f.unsignedTo, f.signedTip = unsignedTo, signed
 	for h, blk := range built {
 		if len(f.cache) >= f.cfg.Cache {
 			clear(f.cache)

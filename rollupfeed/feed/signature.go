@@ -105,25 +105,9 @@ func (f *Feed) SetSignature(s SignedRoot) error {
 	if err := batch.Set(key, rec); err != nil {
 		return err
 	}
-	tip := f.signedTip
-	for {
-		if tip+1 == s.Height {
-			tip++
-			continue
-		}
-		has, err := f.db.Has(keyHeight(tagSig, tip+1))
-		if err != nil {
-			return err
-		}
-		if !has {
-			break
-		}
-		tip++
-	}
-	if tip != f.signedTip {
-		if err := batch.Set([]byte{tagSigned}, binary.BigEndian.AppendUint64(nil, uint64(tip))); err != nil {
-			return err
-		}
+	tip, err := f.advanceSigned(batch, f.signedTip, f.unsignedTo, s.Height)
+	if err != nil {
+		return err
 	}
 	if err := batch.WriteSync(); err != nil {
 		return fmt.Errorf("feed: signature at %d: %w", s.Height, err)
@@ -172,7 +156,8 @@ func decodeSigned(height int64, raw []byte) (*SignedRoot, error) {
 }
 
 // SignedRoots returns up to limit signed roots from height from on,
-// contiguous: it stops before the first height without a signature.
+// contiguous but for heights that need no signature (escape.go), which
+// it skips: it stops before the first height waiting for a signature.
 func (f *Feed) SignedRoots(from int64, limit int) ([]SignedRoot, error) {
 	if err := checkRequest(Firm, from); err != nil {
 		return nil, err
@@ -181,6 +166,9 @@ func (f *Feed) SignedRoots(from int64, limit int) ([]SignedRoot, error) {
 	for h := from; len(out) < limit && h <= MaxHeight; h++ {
 		s, err := f.Signature(h)
 		if errors.Is(err, ErrNoSignature) {
+			if !f.NeedsSignature(h) {
+				continue // released unsigned by the escape hatch (escape.go)
+			}
 			break
 		}
 		if err != nil {
