@@ -210,15 +210,15 @@ type Feed struct {
 	firmTip   int64 // every height up to it has its firm record
 	provenTip int64 // ≤ firmTip: and its recording block's successor committed
 	softTip   int64
-	signedTip int64                       // every height up to it has the committee's signature or needs none
+	signedTip int64 // every height up to it has the committee's signature or needs none
 	// unsignedTo: heights up to it need no signature (escape.go).
 	unsignedTo int64
-	needSig   bool                        // firm deliveries wait for the signature
-	soft      map[int64]*rollupfeed.Block // heights above the firm tip
-	cache     map[int64]*rollupfeed.Block // firm blocks
-	notify    chan struct{}               // closed when a tip moves
-	closed    bool
-	softSrc   SoftSource
+	needSig    bool                        // firm deliveries wait for the signature
+	soft       map[int64]*rollupfeed.Block // heights above the firm tip
+	cache      map[int64]*rollupfeed.Block // firm blocks
+	notify     chan struct{}               // closed when a tip moves
+	closed     bool
+	softSrc    SoftSource
 
 	done chan struct{}
 	wg   sync.WaitGroup
