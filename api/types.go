@@ -35,6 +35,10 @@ type Params struct {
 	LatestHeight uint64
 	// MaxExpiryBlocks bounds Expiry − LatestHeight; 0 means no bound.
 	MaxExpiryBlocks uint64
+	// NextEon is the registered successor of Eon during a rotation:
+	// current from its ActivationHeight on, and accepting envelopes
+	// already. Nil outside a rotation.
+	NextEon *Eon
 }
 
 // Eon is one committee key epoch.

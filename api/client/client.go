@@ -115,13 +115,20 @@ func (c *Client) Params(ctx context.Context) (*Params, error) {
 	}
 	c.mu.Lock()
 	enc := c.encs[string(p.Eon.PublicKey)]
+	var nextEnc *threshold.Encrypter
+	if p.NextEon != nil {
+		nextEnc = c.encs[string(p.NextEon.PublicKey)]
+	}
 	c.mu.Unlock()
-	params, err := newParams(p, enc)
+	params, err := newParams(p, enc, nextEnc)
 	if err != nil {
 		return nil, err
 	}
 	c.mu.Lock()
 	c.encs[string(p.Eon.PublicKey)] = params.enc
+	if params.nextEnc != nil {
+		c.encs[string(p.NextEon.PublicKey)] = params.nextEnc
+	}
 	c.mu.Unlock()
 	return params, nil
 }

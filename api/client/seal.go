@@ -26,16 +26,19 @@ type Params struct {
 	api.Params
 	// EonKey is Params.Eon.PublicKey, parsed.
 	EonKey *threshold.EonPublicKey
+	// NextEonKey is Params.NextEon.PublicKey, parsed; nil outside a
+	// rotation.
+	NextEonKey *threshold.EonPublicKey
 
-	enc *threshold.Encrypter
+	enc, nextEnc *threshold.Encrypter
 }
 
 // NewParams parses p's eon key and checks that it agrees with p's eon id,
 // threshold and committee size. Client.Params calls it; call it yourself to
 // seal offline with parameters obtained some other way.
-func NewParams(p api.Params) (*Params, error) { return newParams(p, nil) }
+func NewParams(p api.Params) (*Params, error) { return newParams(p, nil, nil) }
 
-func newParams(p api.Params, enc *threshold.Encrypter) (*Params, error) {
+func newParams(p api.Params, enc, nextEnc *threshold.Encrypter) (*Params, error) {
 	pk, err := threshold.ParseEonPublicKey(p.Eon.PublicKey)
 	if err != nil {
 		return nil, fmt.Errorf("client: eon %d public key: %w", p.Eon.ID, err)
@@ -53,7 +56,32 @@ func newParams(p api.Params, enc *threshold.Encrypter) (*Params, error) {
 	if enc == nil {
 		enc = threshold.NewEncrypter(pk)
 	}
-	return &Params{Params: p, EonKey: pk, enc: enc}, nil
+	out := &Params{Params: p, EonKey: pk, enc: enc}
+	if p.NextEon != nil {
+		npk, err := threshold.ParseEonPublicKey(p.NextEon.PublicKey)
+		if err != nil {
+			return nil, fmt.Errorf("client: next eon %d public key: %w", p.NextEon.ID, err)
+		}
+		if npk.Eon() != p.NextEon.ID || npk.Eon() != p.Eon.ID+1 {
+			return nil, fmt.Errorf("client: params name next eon %d with the key of eon %d after eon %d", p.NextEon.ID, npk.Eon(), p.Eon.ID)
+		}
+		if nextEnc == nil {
+			nextEnc = threshold.NewEncrypter(npk)
+		}
+		out.NextEonKey, out.nextEnc = npk, nextEnc
+	}
+	return out, nil
+}
+
+// SealEon is the eon Seal encrypts to: the next eon once one is
+// registered (the chain accepts its envelopes from the registration on,
+// and they stay valid past the switch, when the current eon's are
+// refused), else the current one.
+func (p *Params) SealEon() uint64 {
+	if p.nextEnc != nil {
+		return p.NextEon.ID
+	}
+	return p.Eon.ID
 }
 
 // Tx is what a wallet wants sealed.
@@ -77,8 +105,9 @@ type Tx struct {
 
 // Seal builds a signed envelope for tx, locally: it draws a fresh identity
 // prefix and the encryption randomness from rand (crypto/rand.Reader in
-// production), encrypts the plaintext to p's eon key under an identity
-// bound to the header, and signs with key. Nothing leaves the process. It
+// production), encrypts the plaintext to the key of p.SealEon() (the next
+// eon during a rotation, so the envelope outlives the switch) under an
+// identity bound to the header, and signs with key. Nothing leaves the process. It
 // checks what it can against p (rollups registered, fee, sizes, expiry)
 // so that mistakes fail here rather than at the node.
 func Seal(rand io.Reader, p *Params, key *ecdsa.PrivateKey, tx Tx) (*mempool.Envelope, error) {
@@ -120,9 +149,13 @@ func Seal(rand io.Reader, p *Params, key *ecdsa.PrivateKey, tx Tx) (*mempool.Env
 		return nil, fmt.Errorf("client: %w: a %d-byte payload makes a %d-byte ciphertext, the limit is %d",
 			mempool.ErrTooLarge, len(plaintext), ctLen, limit)
 	}
-	env, err := mempool.Seal(rand, p.enc, mempool.Envelope{
+	enc := p.enc
+	if p.nextEnc != nil {
+		enc = p.nextEnc
+	}
+	env, err := mempool.Seal(rand, enc, mempool.Envelope{
 		ChainID: p.ChainID,
-		Eon:     p.Eon.ID,
+		Eon:     p.SealEon(),
 		Nonce:   tx.Nonce,
 		Fee:     fee,
 		Expiry:  expiry,

@@ -207,6 +207,20 @@ func (b *Backend) Params(context.Context) (api.Params, error) {
 	for _, r := range rollups {
 		p.Rollups = append(p.Rollups, api.Rollup{ID: r.ID, Name: r.Name})
 	}
+	next, ok, err := app.NextEon()
+	if err != nil {
+		return api.Params{}, b.internal("next eon", err)
+	}
+	if ok {
+		npk, err := b.eonKey(next)
+		if err != nil {
+			return api.Params{}, err
+		}
+		p.NextEon = &api.Eon{
+			ID: next.ID, PublicKey: next.PublicKey, Threshold: npk.Threshold(), CommitteeSize: npk.N(),
+			ActivationHeight: uint64(max(next.ActivationHeight, 0)),
+		}
+	}
 	return p, nil
 }
 

@@ -65,15 +65,9 @@ func hexBytes(b []byte) string {
 // ParamsToProto converts p for the wire.
 func ParamsToProto(p api.Params) *veilv1.EncryptionParams {
 	m := &veilv1.EncryptionParams{
-		ChainId:         p.ChainID,
-		EnvelopeVersion: p.EnvelopeVersion,
-		Eon: &veilv1.Eon{
-			Id:               p.Eon.ID,
-			PublicKey:        p.Eon.PublicKey,
-			Threshold:        u32(p.Eon.Threshold),
-			CommitteeSize:    u32(p.Eon.CommitteeSize),
-			ActivationHeight: p.Eon.ActivationHeight,
-		},
+		ChainId:            p.ChainID,
+		EnvelopeVersion:    p.EnvelopeVersion,
+		Eon:                eonToProto(p.Eon),
 		MinFee:             p.MinFee,
 		MaxEnvelopeBytes:   u32(p.MaxEnvelopeBytes),
 		MaxCiphertextBytes: u32(p.MaxCiphertextBytes),
@@ -83,7 +77,30 @@ func ParamsToProto(p api.Params) *veilv1.EncryptionParams {
 	for _, r := range p.Rollups {
 		m.Rollups = append(m.Rollups, &veilv1.Rollup{Id: r.ID, Name: r.Name})
 	}
+	if p.NextEon != nil {
+		m.NextEon = eonToProto(*p.NextEon)
+	}
 	return m
+}
+
+func eonToProto(e api.Eon) *veilv1.Eon {
+	return &veilv1.Eon{
+		Id:               e.ID,
+		PublicKey:        e.PublicKey,
+		Threshold:        u32(e.Threshold),
+		CommitteeSize:    u32(e.CommitteeSize),
+		ActivationHeight: e.ActivationHeight,
+	}
+}
+
+func eonFromProto(m *veilv1.Eon) api.Eon {
+	return api.Eon{
+		ID:               m.GetId(),
+		PublicKey:        m.GetPublicKey(),
+		Threshold:        int(m.GetThreshold()),
+		CommitteeSize:    int(m.GetCommitteeSize()),
+		ActivationHeight: m.GetActivationHeight(),
+	}
 }
 
 // ParamsFromProto converts a server's parameters. It rejects a response
@@ -93,15 +110,9 @@ func ParamsFromProto(m *veilv1.EncryptionParams) (api.Params, error) {
 		return api.Params{}, fmt.Errorf("encryption params: %w (eon public key)", errMissing)
 	}
 	p := api.Params{
-		ChainID:         m.GetChainId(),
-		EnvelopeVersion: m.GetEnvelopeVersion(),
-		Eon: api.Eon{
-			ID:               m.GetEon().GetId(),
-			PublicKey:        m.GetEon().GetPublicKey(),
-			Threshold:        int(m.GetEon().GetThreshold()),
-			CommitteeSize:    int(m.GetEon().GetCommitteeSize()),
-			ActivationHeight: m.GetEon().GetActivationHeight(),
-		},
+		ChainID:            m.GetChainId(),
+		EnvelopeVersion:    m.GetEnvelopeVersion(),
+		Eon:                eonFromProto(m.GetEon()),
 		MinFee:             m.GetMinFee(),
 		MaxEnvelopeBytes:   int(m.GetMaxEnvelopeBytes()),
 		MaxCiphertextBytes: int(m.GetMaxCiphertextBytes()),
@@ -110,6 +121,10 @@ func ParamsFromProto(m *veilv1.EncryptionParams) (api.Params, error) {
 	}
 	for _, r := range m.GetRollups() {
 		p.Rollups = append(p.Rollups, api.Rollup{ID: r.GetId(), Name: r.GetName()})
+	}
+	if n := m.GetNextEon(); n != nil && len(n.GetPublicKey()) != 0 {
+		next := eonFromProto(n)
+		p.NextEon = &next
 	}
 	return p, nil
 }

@@ -288,8 +288,13 @@ type EncryptionParams struct {
 	LatestHeight uint64 `protobuf:"varint,8,opt,name=latest_height,json=latestHeight,proto3" json:"latest_height,omitempty"`
 	// The most blocks past latest_height an expiry may lie; 0 means no limit.
 	MaxExpiryBlocks uint64 `protobuf:"varint,9,opt,name=max_expiry_blocks,json=maxExpiryBlocks,proto3" json:"max_expiry_blocks,omitempty"`
-	unknownFields   protoimpl.UnknownFields
-	sizeCache       protoimpl.SizeCache
+	// The registered successor of eon, if a rotation is under way: it
+	// becomes current at its activation_height, after which envelopes for
+	// eon are refused. Envelopes for it are accepted from its registration
+	// on, so a wallet that sees it should encrypt to it.
+	NextEon       *Eon `protobuf:"bytes,10,opt,name=next_eon,json=nextEon,proto3" json:"next_eon,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
 }
 
 func (x *EncryptionParams) Reset() {
@@ -385,6 +390,13 @@ func (x *EncryptionParams) GetMaxExpiryBlocks() uint64 {
 	return 0
 }
 
+func (x *EncryptionParams) GetNextEon() *Eon {
+	if x != nil {
+		return x.NextEon
+	}
+	return nil
+}
+
 // Eon is one committee key epoch: a DKG run produced a shared key whose
 // public half encrypts to the committee.
 type Eon struct {
@@ -396,7 +408,7 @@ type Eon struct {
 	Threshold uint32 `protobuf:"varint,3,opt,name=threshold,proto3" json:"threshold,omitempty"`
 	// The committee size n.
 	CommitteeSize uint32 `protobuf:"varint,4,opt,name=committee_size,json=committeeSize,proto3" json:"committee_size,omitempty"`
-	// The first height at which the eon is active.
+	// The first height at which the eon is the current one.
 	ActivationHeight uint64 `protobuf:"varint,5,opt,name=activation_height,json=activationHeight,proto3" json:"activation_height,omitempty"`
 	unknownFields    protoimpl.UnknownFields
 	sizeCache        protoimpl.SizeCache
@@ -1736,7 +1748,7 @@ const file_veil_v1_sequencer_proto_rawDesc = "" +
 	"\x17veil/v1/sequencer.proto\x12\aveil.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"\x1c\n" +
 	"\x1aGetEncryptionParamsRequest\"P\n" +
 	"\x1bGetEncryptionParamsResponse\x121\n" +
-	"\x06params\x18\x01 \x01(\v2\x19.veil.v1.EncryptionParamsR\x06params\"\xed\x02\n" +
+	"\x06params\x18\x01 \x01(\v2\x19.veil.v1.EncryptionParamsR\x06params\"\x96\x03\n" +
 	"\x10EncryptionParams\x12\x19\n" +
 	"\bchain_id\x18\x01 \x01(\tR\achainId\x12)\n" +
 	"\x10envelope_version\x18\x02 \x01(\rR\x0fenvelopeVersion\x12\x1e\n" +
@@ -1746,7 +1758,9 @@ const file_veil_v1_sequencer_proto_rawDesc = "" +
 	"\x12max_envelope_bytes\x18\x06 \x01(\rR\x10maxEnvelopeBytes\x120\n" +
 	"\x14max_ciphertext_bytes\x18\a \x01(\rR\x12maxCiphertextBytes\x12#\n" +
 	"\rlatest_height\x18\b \x01(\x04R\flatestHeight\x12*\n" +
-	"\x11max_expiry_blocks\x18\t \x01(\x04R\x0fmaxExpiryBlocks\"\xa6\x01\n" +
+	"\x11max_expiry_blocks\x18\t \x01(\x04R\x0fmaxExpiryBlocks\x12'\n" +
+	"\bnext_eon\x18\n" +
+	" \x01(\v2\f.veil.v1.EonR\anextEon\"\xa6\x01\n" +
 	"\x03Eon\x12\x0e\n" +
 	"\x02id\x18\x01 \x01(\x04R\x02id\x12\x1d\n" +
 	"\n" +
@@ -1907,40 +1921,41 @@ var file_veil_v1_sequencer_proto_depIdxs = []int32{
 	4,  // 0: veil.v1.GetEncryptionParamsResponse.params:type_name -> veil.v1.EncryptionParams
 	5,  // 1: veil.v1.EncryptionParams.eon:type_name -> veil.v1.Eon
 	6,  // 2: veil.v1.EncryptionParams.rollups:type_name -> veil.v1.Rollup
-	9,  // 3: veil.v1.GetAccountResponse.account:type_name -> veil.v1.Account
-	16, // 4: veil.v1.GetTxStatusResponse.status:type_name -> veil.v1.TxStatus
-	16, // 5: veil.v1.WatchTxResponse.status:type_name -> veil.v1.TxStatus
-	0,  // 6: veil.v1.TxStatus.state:type_name -> veil.v1.TxState
-	17, // 7: veil.v1.TxStatus.inclusion:type_name -> veil.v1.Inclusion
-	1,  // 8: veil.v1.TxStatus.level:type_name -> veil.v1.DecryptionLevel
-	20, // 9: veil.v1.GetBlockResponse.block:type_name -> veil.v1.Block
-	28, // 10: veil.v1.Block.time:type_name -> google.protobuf.Timestamp
-	1,  // 11: veil.v1.Block.decryption:type_name -> veil.v1.DecryptionLevel
-	21, // 12: veil.v1.Block.txs:type_name -> veil.v1.BlockTx
-	0,  // 13: veil.v1.BlockTx.state:type_name -> veil.v1.TxState
-	24, // 14: veil.v1.GetPendingEnvelopesResponse.envelopes:type_name -> veil.v1.PendingEnvelope
-	27, // 15: veil.v1.GetKeyholderEvidenceResponse.evidence:type_name -> veil.v1.KeyholderEvidence
-	2,  // 16: veil.v1.SequencerService.GetEncryptionParams:input_type -> veil.v1.GetEncryptionParamsRequest
-	7,  // 17: veil.v1.SequencerService.GetAccount:input_type -> veil.v1.GetAccountRequest
-	10, // 18: veil.v1.SequencerService.SubmitEnvelope:input_type -> veil.v1.SubmitEnvelopeRequest
-	12, // 19: veil.v1.SequencerService.GetTxStatus:input_type -> veil.v1.GetTxStatusRequest
-	14, // 20: veil.v1.SequencerService.WatchTx:input_type -> veil.v1.WatchTxRequest
-	18, // 21: veil.v1.SequencerService.GetBlock:input_type -> veil.v1.GetBlockRequest
-	22, // 22: veil.v1.SequencerService.GetPendingEnvelopes:input_type -> veil.v1.GetPendingEnvelopesRequest
-	25, // 23: veil.v1.SequencerService.GetKeyholderEvidence:input_type -> veil.v1.GetKeyholderEvidenceRequest
-	3,  // 24: veil.v1.SequencerService.GetEncryptionParams:output_type -> veil.v1.GetEncryptionParamsResponse
-	8,  // 25: veil.v1.SequencerService.GetAccount:output_type -> veil.v1.GetAccountResponse
-	11, // 26: veil.v1.SequencerService.SubmitEnvelope:output_type -> veil.v1.SubmitEnvelopeResponse
-	13, // 27: veil.v1.SequencerService.GetTxStatus:output_type -> veil.v1.GetTxStatusResponse
-	15, // 28: veil.v1.SequencerService.WatchTx:output_type -> veil.v1.WatchTxResponse
-	19, // 29: veil.v1.SequencerService.GetBlock:output_type -> veil.v1.GetBlockResponse
-	23, // 30: veil.v1.SequencerService.GetPendingEnvelopes:output_type -> veil.v1.GetPendingEnvelopesResponse
-	26, // 31: veil.v1.SequencerService.GetKeyholderEvidence:output_type -> veil.v1.GetKeyholderEvidenceResponse
-	24, // [24:32] is the sub-list for method output_type
-	16, // [16:24] is the sub-list for method input_type
-	16, // [16:16] is the sub-list for extension type_name
-	16, // [16:16] is the sub-list for extension extendee
-	0,  // [0:16] is the sub-list for field type_name
+	5,  // 3: veil.v1.EncryptionParams.next_eon:type_name -> veil.v1.Eon
+	9,  // 4: veil.v1.GetAccountResponse.account:type_name -> veil.v1.Account
+	16, // 5: veil.v1.GetTxStatusResponse.status:type_name -> veil.v1.TxStatus
+	16, // 6: veil.v1.WatchTxResponse.status:type_name -> veil.v1.TxStatus
+	0,  // 7: veil.v1.TxStatus.state:type_name -> veil.v1.TxState
+	17, // 8: veil.v1.TxStatus.inclusion:type_name -> veil.v1.Inclusion
+	1,  // 9: veil.v1.TxStatus.level:type_name -> veil.v1.DecryptionLevel
+	20, // 10: veil.v1.GetBlockResponse.block:type_name -> veil.v1.Block
+	28, // 11: veil.v1.Block.time:type_name -> google.protobuf.Timestamp
+	1,  // 12: veil.v1.Block.decryption:type_name -> veil.v1.DecryptionLevel
+	21, // 13: veil.v1.Block.txs:type_name -> veil.v1.BlockTx
+	0,  // 14: veil.v1.BlockTx.state:type_name -> veil.v1.TxState
+	24, // 15: veil.v1.GetPendingEnvelopesResponse.envelopes:type_name -> veil.v1.PendingEnvelope
+	27, // 16: veil.v1.GetKeyholderEvidenceResponse.evidence:type_name -> veil.v1.KeyholderEvidence
+	2,  // 17: veil.v1.SequencerService.GetEncryptionParams:input_type -> veil.v1.GetEncryptionParamsRequest
+	7,  // 18: veil.v1.SequencerService.GetAccount:input_type -> veil.v1.GetAccountRequest
+	10, // 19: veil.v1.SequencerService.SubmitEnvelope:input_type -> veil.v1.SubmitEnvelopeRequest
+	12, // 20: veil.v1.SequencerService.GetTxStatus:input_type -> veil.v1.GetTxStatusRequest
+	14, // 21: veil.v1.SequencerService.WatchTx:input_type -> veil.v1.WatchTxRequest
+	18, // 22: veil.v1.SequencerService.GetBlock:input_type -> veil.v1.GetBlockRequest
+	22, // 23: veil.v1.SequencerService.GetPendingEnvelopes:input_type -> veil.v1.GetPendingEnvelopesRequest
+	25, // 24: veil.v1.SequencerService.GetKeyholderEvidence:input_type -> veil.v1.GetKeyholderEvidenceRequest
+	3,  // 25: veil.v1.SequencerService.GetEncryptionParams:output_type -> veil.v1.GetEncryptionParamsResponse
+	8,  // 26: veil.v1.SequencerService.GetAccount:output_type -> veil.v1.GetAccountResponse
+	11, // 27: veil.v1.SequencerService.SubmitEnvelope:output_type -> veil.v1.SubmitEnvelopeResponse
+	13, // 28: veil.v1.SequencerService.GetTxStatus:output_type -> veil.v1.GetTxStatusResponse
+	15, // 29: veil.v1.SequencerService.WatchTx:output_type -> veil.v1.WatchTxResponse
+	19, // 30: veil.v1.SequencerService.GetBlock:output_type -> veil.v1.GetBlockResponse
+	23, // 31: veil.v1.SequencerService.GetPendingEnvelopes:output_type -> veil.v1.GetPendingEnvelopesResponse
+	26, // 32: veil.v1.SequencerService.GetKeyholderEvidence:output_type -> veil.v1.GetKeyholderEvidenceResponse
+	25, // [25:33] is the sub-list for method output_type
+	17, // [17:25] is the sub-list for method input_type
+	17, // [17:17] is the sub-list for extension type_name
+	17, // [17:17] is the sub-list for extension extendee
+	0,  // [0:17] is the sub-list for field type_name
 }
 
 func init() { file_veil_v1_sequencer_proto_init() }
