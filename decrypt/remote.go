@@ -247,6 +247,9 @@ type RemoteConfig struct {
 	Nodes []string
 	// StateFile persists the last released height. Empty: in memory.
 	StateFile string
+	// SignedStateFile persists the batch signer's progress. Default
+	// StateFile + ".signed"; empty with StateFile empty: in memory.
+	SignedStateFile string
 	// Start is the first height to consider when StateFile holds no
 	// progress yet (a member joining a long chain). Default 1.
 	Start int64
@@ -263,25 +266,12 @@ type RemoteConfig struct {
 
 // NewRemoteKeyholder returns the keyholder RunRemote runs.
 func NewRemoteKeyholder(cfg RemoteConfig) (*Keyholder, error) {
-	if cfg.ChainID == "" || cfg.Share == nil || len(cfg.MemberKey) != ed25519.PrivateKeySize || len(cfg.Nodes) == 0 {
-		return nil, errors.New("decrypt: RemoteConfig needs ChainID, Share, MemberKey and Nodes")
+	if err := cfg.validate(); err != nil {
+		return nil, err
 	}
-	if len(cfg.Follow) == 0 {
-		cfg.Follow = cfg.Nodes
-	}
-	if cfg.Logger == nil {
-		cfg.Logger = slog.New(slog.DiscardHandler)
-	}
-	var opts []client.Option
-	if cfg.HTTPClient != nil {
-		opts = append(opts, client.WithHTTPClient(cfg.HTTPClient))
-	}
-	cs := make([]*client.Client, len(cfg.Follow))
-	for i, u := range cfg.Follow {
-		var err error
-		if cs[i], err = client.Dial(u, opts...); err != nil {
-			return nil, err
-		}
+	cs, err := dialAll(cfg.Follow, cfg.HTTPClient)
+	if err != nil {
+		return nil, err
 	}
 	feed := NewRemoteFeed(cs, cfg.ChainID, cfg.Poll, cfg.Logger)
 	if cfg.Validators != nil {
@@ -305,14 +295,31 @@ func NewRemoteKeyholder(cfg RemoteConfig) (*Keyholder, error) {
 // RunRemote runs a member's keyholder against nodes' APIs until ctx is
 // done (`veil keyholder`): it follows the committed blocks of one node of
 // cfg.Follow at a time and pushes the member's shares for each to every
-// node in cfg.Nodes, signed with the member key. See RemoteFeed for what
+// node in cfg.Nodes, signed with the member key; beside it, the batch
+// signer (NewRemoteSigner) signs each firm root. See RemoteFeed for what
 // it trusts the followed node with (less with cfg.Validators).
 func RunRemote(ctx context.Context, cfg RemoteConfig) error {
+	if err := cfg.validate(); err != nil {
+		return err
+	}
 	kh, err := NewRemoteKeyholder(cfg)
 	if err != nil {
 		return err
 	}
-	return kh.Run(ctx)
+	sg, err := NewRemoteSigner(cfg)
+	if err != nil {
+		return err
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	signed := make(chan error, 1)
+	go func() { signed <- sg.Run(ctx) }()
+	err = kh.Run(ctx)
+	cancel()
+	if serr := <-signed; serr != nil && !errors.Is(serr, context.Canceled) {
+		cfg.Logger.Warn("keyholder: batch signer stopped", "err", serr)
+	}
+	return err
 }
 
 // remoteSink reports a node's ALREADY_EXISTS (a resubmission after a

@@ -124,7 +124,15 @@ func (s *Signer) Run(ctx context.Context) error {
 		// the wait at once instead of a block later.
 		committed, err := s.cfg.Feed.LastCommitted(ctx)
 		if err != nil {
-			return err
+			if ctx.Err() != nil {
+				return ctx.Err()
+			}
+			// A remote feed's node may be down: try again later.
+			s.cfg.Logger.Warn("signer: last commit", "err", err)
+			if err := sleep(ctx, s.cfg.Retry); err != nil {
+				return err
+			}
+			continue
 		}
 		behind, err := s.Sync(ctx)
 		if err != nil {
@@ -264,4 +272,16 @@ func (s *Signer) saveProgress() error {
 		return nil
 	}
 	return saveProgress(s.cfg.StateFile, low)
+}
+
+// sleep waits d or until ctx ends.
+func sleep(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
 }

@@ -4,7 +4,10 @@ import (
 	"context"
 	"crypto/ecdsa"
 	"crypto/ed25519"
+	"errors"
 	"math/big"
+	"os"
+	"path/filepath"
 	"slices"
 	"sync"
 	"testing"
@@ -26,6 +29,7 @@ import (
 	"github.com/veilseq/veil/contracts/relayer"
 	"github.com/veilseq/veil/decrypt"
 	"github.com/veilseq/veil/internal/devnet"
+	"github.com/veilseq/veil/internal/keystore"
 	"github.com/veilseq/veil/rollupfeed"
 	"github.com/veilseq/veil/threshold"
 )
@@ -379,4 +383,101 @@ func BenchmarkFirmToSignature(b *testing.B) {
 		b.ReportMetric(float64(lat[len(lat)*99/100].Microseconds())/1000, "p99-ms")
 		b.ReportMetric(float64(len(lat)), "heights")
 	}
+}
+
+// TestRemoteKeyholderSignsRoots runs member 4 as `veil keyholder
+// --genesis` does, apart from the devnet, with member 3 offline: validator
+// 0 signs a firm root only with member 4's partial, taken from a root it
+// fetched over the API (GetFirmRoot), checked against the genesis
+// validators' commit, and pushed signed with its member key.
+func TestRemoteKeyholderSignsRoots(t *testing.T) {
+	dir := t.TempDir()
+	cfg := devnetConfig(dir, 4)
+	cfg.Keyholders = map[int]devnet.KeyholderFault{3: devnet.KeyholderOffline, 4: devnet.KeyholderOffline}
+	d, err := devnet.Start(context.Background(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() {
+		if err := d.Stop(); err != nil {
+			t.Errorf("stop: %v", err)
+		}
+	}()
+	key, err := keystore.LoadIdentity(devnet.IdentityPath(dir))
+	if err != nil {
+		t.Fatal(err)
+	}
+	home := d.KeyholderHome(4)
+	s, err := keystore.Load(keystore.SecretsPath(home), key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	vals, chainID, err := client.LoadGenesisValidators(filepath.Join(dir, "node0", "config", "genesis.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	khCtx, stopKH := context.WithCancel(ctx)
+	done := make(chan error, 1)
+	go func() {
+		done <- decrypt.RunRemote(khCtx, decrypt.RemoteConfig{
+			ChainID: chainID, Share: s.Share, MemberKey: s.MemberKey,
+			Nodes: []string{d.APIURL()}, Validators: vals,
+			StateFile: keystore.ProgressPath(home), Poll: 50 * time.Millisecond,
+		})
+	}()
+	txs := send(t, ctx, d, 8)
+	var top int64
+	for _, h := range txs {
+		top = max(top, h)
+	}
+	f := d.Network.Nodes[0].Feed()
+	waitFor(t, ctx, "validator 0 to sign past the last transaction", func() bool { return f.SignedTip() > top })
+	if ev := d.Signatures(0).Evidence(); len(ev) != 0 {
+		t.Fatalf("evidence against honest members: %+v", ev)
+	}
+	if f1 := d.Network.Nodes[1].Feed(); f1.SignedTip() > 0 {
+		t.Fatalf("validator 1 signed up to %d with two members' partials", f1.SignedTip())
+	}
+	c, err := client.Dial(d.APIURL())
+	if err != nil {
+		t.Fatal(err)
+	}
+	roots, err := c.ListSignedRoots(ctx, 1, int(top))
+	if err != nil || int64(len(roots)) != top {
+		t.Fatalf("%d signed roots, %v", len(roots), err)
+	}
+	pk, err := threshold.ParseEonPublicKey(mustEonKey(t, d))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range roots {
+		if err := rollupfeed.VerifyBatchSignature(pk, chainID, r.Height, r.Root, r.Signature); err != nil {
+			t.Fatal(err)
+		}
+		fr, err := c.GetFirmRoot(ctx, r.Height)
+		if err != nil || fr.Root != r.Root || client.VerifyFirmRoot(fr, vals, chainID) != nil {
+			t.Fatalf("firm root of %d: %+v, %v", r.Height, fr, err)
+		}
+	}
+	if _, err := c.GetFirmRoot(ctx, 1<<40); connect.CodeOf(err) != connect.CodeFailedPrecondition {
+		t.Fatalf("firm root beyond the tip: %v", err)
+	}
+	stopKH()
+	if err := <-done; !errors.Is(err, context.Canceled) {
+		t.Fatalf("RunRemote: %v", err)
+	}
+	if b, err := os.ReadFile(keystore.ProgressPath(home) + ".signed"); err != nil || len(b) == 0 {
+		t.Fatalf("signer progress: %q, %v", b, err)
+	}
+}
+
+func mustEonKey(t *testing.T, d *devnet.Devnet) []byte {
+	t.Helper()
+	e, err := d.Network.Nodes[0].App().Eon(d.Shares[0].Eon())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return e.PublicKey
 }

@@ -5,8 +5,10 @@ import (
 	"fmt"
 
 	"connectrpc.com/connect"
+	cmttypes "github.com/cometbft/cometbft/types"
 	"github.com/ethereum/go-ethereum/common"
 
+	"github.com/veilseq/veil/api"
 	veilv1 "github.com/veilseq/veil/api/gen/veil/v1"
 	"github.com/veilseq/veil/rollupfeed"
 	"github.com/veilseq/veil/threshold"
@@ -84,4 +86,40 @@ func (c *Client) ListSignedRoots(ctx context.Context, from int64, limit int) ([]
 		out = append(out, SignedRoot{Height: r.GetHeight(), Root: common.BytesToHash(r.GetBatchRoot()), Eon: r.GetEon(), Signature: sig})
 	}
 	return out, nil
+}
+
+// FirmRoot is a height's batch root with the proof that the validators'
+// commit covers it, signed by the committee or not.
+type FirmRoot struct {
+	Height int64
+	Root   common.Hash
+	Firm   *FirmProof
+}
+
+// GetFirmRoot fetches a height's batch root as soon as its firm proof is
+// complete (FAILED_PRECONDITION before). Check it with VerifyFirmRoot
+// before relying on it; a keyholder signs only roots that pass.
+func (c *Client) GetFirmRoot(ctx context.Context, height int64) (*FirmRoot, error) {
+	res, err := c.feed.GetFirmRoot(ctx, connect.NewRequest(&veilv1.GetFirmRootRequest{Height: height}))
+	if err != nil {
+		return nil, err
+	}
+	m := res.Msg
+	if m.GetHeight() != height || len(m.GetBatchRoot()) != common.HashLength {
+		return nil, fmt.Errorf("%w: firm root of height %d with a %d-byte root, asked for %d", rollupfeed.ErrMalformed, m.GetHeight(), len(m.GetBatchRoot()), height)
+	}
+	firm, err := firmProofFromProto(m.GetFirmProof())
+	if err != nil {
+		return nil, err
+	}
+	return &FirmRoot{Height: height, Root: common.BytesToHash(m.GetBatchRoot()), Firm: firm}, nil
+}
+
+// VerifyFirmRoot checks that r.Firm proves r.Root for r.Height under the
+// validator set vals of chain chainID, as VerifyFirm does for a batch.
+func VerifyFirmRoot(r *FirmRoot, vals *cmttypes.ValidatorSet, chainID string) error {
+	if r == nil {
+		return fmt.Errorf("%w: nil firm root", ErrNotFirm)
+	}
+	return verifyFirmRoot(api.LevelFirm, r.Height, r.Root, r.Firm, vals, chainID)
 }

@@ -243,3 +243,24 @@ func (f *rollupFeedService) ListSignedRoots(_ context.Context, req *connect.Requ
 	}
 	return connect.NewResponse(res), nil
 }
+
+func (f *rollupFeedService) GetFirmRoot(ctx context.Context, req *connect.Request[veilv1.GetFirmRootRequest]) (*connect.Response[veilv1.GetFirmRootResponse], error) {
+	h := req.Msg.GetHeight()
+	ev, err := f.s.cfg.RollupFeed.FirmEvidence(ctx, h)
+	if err != nil {
+		return nil, f.feedError("GetFirmRoot", err)
+	}
+	res := &veilv1.GetFirmRootResponse{Height: h}
+	for _, r := range ev.Proof.Roots {
+		if r.Height == h {
+			res.BatchRoot = r.Root.Bytes()
+		}
+	}
+	if res.BatchRoot == nil {
+		return nil, f.s.toConnect("GetFirmRoot", fmt.Errorf("feed: the firm proof of height %d does not hold its root", h))
+	}
+	if res.FirmProof, err = FirmProofToProto(ev); err != nil {
+		return nil, f.s.toConnect("GetFirmRoot", err)
+	}
+	return connect.NewResponse(res), nil
+}

@@ -739,6 +739,112 @@ func (x *ListSignedRootsResponse) GetRoots() []*SignedRoot {
 	return nil
 }
 
+type GetFirmRootRequest struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Height        int64                  `protobuf:"varint,1,opt,name=height,proto3" json:"height,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *GetFirmRootRequest) Reset() {
+	*x = GetFirmRootRequest{}
+	mi := &file_veil_v1_rollupfeed_proto_msgTypes[11]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *GetFirmRootRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GetFirmRootRequest) ProtoMessage() {}
+
+func (x *GetFirmRootRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_veil_v1_rollupfeed_proto_msgTypes[11]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use GetFirmRootRequest.ProtoReflect.Descriptor instead.
+func (*GetFirmRootRequest) Descriptor() ([]byte, []int) {
+	return file_veil_v1_rollupfeed_proto_rawDescGZIP(), []int{11}
+}
+
+func (x *GetFirmRootRequest) GetHeight() int64 {
+	if x != nil {
+		return x.Height
+	}
+	return 0
+}
+
+type GetFirmRootResponse struct {
+	state  protoimpl.MessageState `protogen:"open.v1"`
+	Height int64                  `protobuf:"varint,1,opt,name=height,proto3" json:"height,omitempty"`
+	// 32 bytes.
+	BatchRoot []byte `protobuf:"bytes,2,opt,name=batch_root,json=batchRoot,proto3" json:"batch_root,omitempty"`
+	// Proves that the validators' commit covers batch_root (see FirmProof).
+	FirmProof     *FirmProof `protobuf:"bytes,3,opt,name=firm_proof,json=firmProof,proto3" json:"firm_proof,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *GetFirmRootResponse) Reset() {
+	*x = GetFirmRootResponse{}
+	mi := &file_veil_v1_rollupfeed_proto_msgTypes[12]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *GetFirmRootResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GetFirmRootResponse) ProtoMessage() {}
+
+func (x *GetFirmRootResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_veil_v1_rollupfeed_proto_msgTypes[12]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use GetFirmRootResponse.ProtoReflect.Descriptor instead.
+func (*GetFirmRootResponse) Descriptor() ([]byte, []int) {
+	return file_veil_v1_rollupfeed_proto_rawDescGZIP(), []int{12}
+}
+
+func (x *GetFirmRootResponse) GetHeight() int64 {
+	if x != nil {
+		return x.Height
+	}
+	return 0
+}
+
+func (x *GetFirmRootResponse) GetBatchRoot() []byte {
+	if x != nil {
+		return x.BatchRoot
+	}
+	return nil
+}
+
+func (x *GetFirmRootResponse) GetFirmProof() *FirmProof {
+	if x != nil {
+		return x.FirmProof
+	}
+	return nil
+}
+
 // SignedRoot is one height's batch root with the committee's signature.
 type SignedRoot struct {
 	state  protoimpl.MessageState `protogen:"open.v1"`
@@ -755,7 +861,7 @@ type SignedRoot struct {
 
 func (x *SignedRoot) Reset() {
 	*x = SignedRoot{}
-	mi := &file_veil_v1_rollupfeed_proto_msgTypes[11]
+	mi := &file_veil_v1_rollupfeed_proto_msgTypes[13]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -767,7 +873,7 @@ func (x *SignedRoot) String() string {
 func (*SignedRoot) ProtoMessage() {}
 
 func (x *SignedRoot) ProtoReflect() protoreflect.Message {
-	mi := &file_veil_v1_rollupfeed_proto_msgTypes[11]
+	mi := &file_veil_v1_rollupfeed_proto_msgTypes[13]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -780,7 +886,7 @@ func (x *SignedRoot) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SignedRoot.ProtoReflect.Descriptor instead.
 func (*SignedRoot) Descriptor() ([]byte, []int) {
-	return file_veil_v1_rollupfeed_proto_rawDescGZIP(), []int{11}
+	return file_veil_v1_rollupfeed_proto_rawDescGZIP(), []int{13}
 }
 
 func (x *SignedRoot) GetHeight() int64 {
@@ -841,7 +947,7 @@ type FirmProof struct {
 
 func (x *FirmProof) Reset() {
 	*x = FirmProof{}
-	mi := &file_veil_v1_rollupfeed_proto_msgTypes[12]
+	mi := &file_veil_v1_rollupfeed_proto_msgTypes[14]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -853,7 +959,7 @@ func (x *FirmProof) String() string {
 func (*FirmProof) ProtoMessage() {}
 
 func (x *FirmProof) ProtoReflect() protoreflect.Message {
-	mi := &file_veil_v1_rollupfeed_proto_msgTypes[12]
+	mi := &file_veil_v1_rollupfeed_proto_msgTypes[14]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -866,7 +972,7 @@ func (x *FirmProof) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use FirmProof.ProtoReflect.Descriptor instead.
 func (*FirmProof) Descriptor() ([]byte, []int) {
-	return file_veil_v1_rollupfeed_proto_rawDescGZIP(), []int{12}
+	return file_veil_v1_rollupfeed_proto_rawDescGZIP(), []int{14}
 }
 
 func (x *FirmProof) GetRecordedAt() int64 {
@@ -915,7 +1021,7 @@ type FirmRoot struct {
 
 func (x *FirmRoot) Reset() {
 	*x = FirmRoot{}
-	mi := &file_veil_v1_rollupfeed_proto_msgTypes[13]
+	mi := &file_veil_v1_rollupfeed_proto_msgTypes[15]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -927,7 +1033,7 @@ func (x *FirmRoot) String() string {
 func (*FirmRoot) ProtoMessage() {}
 
 func (x *FirmRoot) ProtoReflect() protoreflect.Message {
-	mi := &file_veil_v1_rollupfeed_proto_msgTypes[13]
+	mi := &file_veil_v1_rollupfeed_proto_msgTypes[15]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -940,7 +1046,7 @@ func (x *FirmRoot) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use FirmRoot.ProtoReflect.Descriptor instead.
 func (*FirmRoot) Descriptor() ([]byte, []int) {
-	return file_veil_v1_rollupfeed_proto_rawDescGZIP(), []int{13}
+	return file_veil_v1_rollupfeed_proto_rawDescGZIP(), []int{15}
 }
 
 func (x *FirmRoot) GetHeight() int64 {
@@ -1014,7 +1120,15 @@ const file_veil_v1_rollupfeed_proto_rawDesc = "" +
 	"fromHeight\x12\x14\n" +
 	"\x05limit\x18\x02 \x01(\rR\x05limit\"D\n" +
 	"\x17ListSignedRootsResponse\x12)\n" +
-	"\x05roots\x18\x01 \x03(\v2\x13.veil.v1.SignedRootR\x05roots\"s\n" +
+	"\x05roots\x18\x01 \x03(\v2\x13.veil.v1.SignedRootR\x05roots\",\n" +
+	"\x12GetFirmRootRequest\x12\x16\n" +
+	"\x06height\x18\x01 \x01(\x03R\x06height\"\x7f\n" +
+	"\x13GetFirmRootResponse\x12\x16\n" +
+	"\x06height\x18\x01 \x01(\x03R\x06height\x12\x1d\n" +
+	"\n" +
+	"batch_root\x18\x02 \x01(\fR\tbatchRoot\x121\n" +
+	"\n" +
+	"firm_proof\x18\x03 \x01(\v2\x12.veil.v1.FirmProofR\tfirmProof\"s\n" +
 	"\n" +
 	"SignedRoot\x12\x16\n" +
 	"\x06height\x18\x01 \x01(\x03R\x06height\x12\x1d\n" +
@@ -1031,12 +1145,13 @@ const file_veil_v1_rollupfeed_proto_rawDesc = "" +
 	"\rsigned_header\x18\x05 \x01(\fR\fsignedHeader\"6\n" +
 	"\bFirmRoot\x12\x16\n" +
 	"\x06height\x18\x01 \x01(\x03R\x06height\x12\x12\n" +
-	"\x04root\x18\x02 \x01(\fR\x04root2\xd8\x02\n" +
+	"\x04root\x18\x02 \x01(\fR\x04root2\xa7\x03\n" +
 	"\x11RollupFeedService\x12Y\n" +
 	"\x10SubscribeBatches\x12 .veil.v1.SubscribeBatchesRequest\x1a!.veil.v1.SubscribeBatchesResponse0\x01\x12D\n" +
 	"\bGetBatch\x12\x18.veil.v1.GetBatchRequest\x1a\x19.veil.v1.GetBatchResponse\"\x03\x90\x02\x01\x12G\n" +
 	"\tGetBundle\x12\x19.veil.v1.GetBundleRequest\x1a\x1a.veil.v1.GetBundleResponse\"\x03\x90\x02\x01\x12Y\n" +
-	"\x0fListSignedRoots\x12\x1f.veil.v1.ListSignedRootsRequest\x1a .veil.v1.ListSignedRootsResponse\"\x03\x90\x02\x01B\x8b\x01\n" +
+	"\x0fListSignedRoots\x12\x1f.veil.v1.ListSignedRootsRequest\x1a .veil.v1.ListSignedRootsResponse\"\x03\x90\x02\x01\x12M\n" +
+	"\vGetFirmRoot\x12\x1b.veil.v1.GetFirmRootRequest\x1a\x1c.veil.v1.GetFirmRootResponse\"\x03\x90\x02\x01B\x8b\x01\n" +
 	"\vcom.veil.v1B\x0fRollupfeedProtoP\x01Z.github.com/veilseq/veil/api/gen/veil/v1;veilv1\xa2\x02\x03VXX\xaa\x02\aVeil.V1\xca\x02\aVeil\\V1\xe2\x02\x13Veil\\V1\\GPBMetadata\xea\x02\bVeil::V1b\x06proto3"
 
 var (
@@ -1051,7 +1166,7 @@ func file_veil_v1_rollupfeed_proto_rawDescGZIP() []byte {
 	return file_veil_v1_rollupfeed_proto_rawDescData
 }
 
-var file_veil_v1_rollupfeed_proto_msgTypes = make([]protoimpl.MessageInfo, 14)
+var file_veil_v1_rollupfeed_proto_msgTypes = make([]protoimpl.MessageInfo, 16)
 var file_veil_v1_rollupfeed_proto_goTypes = []any{
 	(*SubscribeBatchesRequest)(nil),  // 0: veil.v1.SubscribeBatchesRequest
 	(*SubscribeBatchesResponse)(nil), // 1: veil.v1.SubscribeBatchesResponse
@@ -1064,38 +1179,43 @@ var file_veil_v1_rollupfeed_proto_goTypes = []any{
 	(*Leg)(nil),                      // 8: veil.v1.Leg
 	(*ListSignedRootsRequest)(nil),   // 9: veil.v1.ListSignedRootsRequest
 	(*ListSignedRootsResponse)(nil),  // 10: veil.v1.ListSignedRootsResponse
-	(*SignedRoot)(nil),               // 11: veil.v1.SignedRoot
-	(*FirmProof)(nil),                // 12: veil.v1.FirmProof
-	(*FirmRoot)(nil),                 // 13: veil.v1.FirmRoot
-	(DecryptionLevel)(0),             // 14: veil.v1.DecryptionLevel
+	(*GetFirmRootRequest)(nil),       // 11: veil.v1.GetFirmRootRequest
+	(*GetFirmRootResponse)(nil),      // 12: veil.v1.GetFirmRootResponse
+	(*SignedRoot)(nil),               // 13: veil.v1.SignedRoot
+	(*FirmProof)(nil),                // 14: veil.v1.FirmProof
+	(*FirmRoot)(nil),                 // 15: veil.v1.FirmRoot
+	(DecryptionLevel)(0),             // 16: veil.v1.DecryptionLevel
 }
 var file_veil_v1_rollupfeed_proto_depIdxs = []int32{
-	14, // 0: veil.v1.SubscribeBatchesRequest.level:type_name -> veil.v1.DecryptionLevel
+	16, // 0: veil.v1.SubscribeBatchesRequest.level:type_name -> veil.v1.DecryptionLevel
 	7,  // 1: veil.v1.SubscribeBatchesResponse.batch:type_name -> veil.v1.Batch
-	14, // 2: veil.v1.GetBatchRequest.level:type_name -> veil.v1.DecryptionLevel
+	16, // 2: veil.v1.GetBatchRequest.level:type_name -> veil.v1.DecryptionLevel
 	7,  // 3: veil.v1.GetBatchResponse.batch:type_name -> veil.v1.Batch
-	14, // 4: veil.v1.GetBundleResponse.level:type_name -> veil.v1.DecryptionLevel
+	16, // 4: veil.v1.GetBundleResponse.level:type_name -> veil.v1.DecryptionLevel
 	6,  // 5: veil.v1.GetBundleResponse.legs:type_name -> veil.v1.ProvenLeg
-	12, // 6: veil.v1.GetBundleResponse.firm_proof:type_name -> veil.v1.FirmProof
+	14, // 6: veil.v1.GetBundleResponse.firm_proof:type_name -> veil.v1.FirmProof
 	8,  // 7: veil.v1.ProvenLeg.leg:type_name -> veil.v1.Leg
-	14, // 8: veil.v1.Batch.level:type_name -> veil.v1.DecryptionLevel
+	16, // 8: veil.v1.Batch.level:type_name -> veil.v1.DecryptionLevel
 	8,  // 9: veil.v1.Batch.legs:type_name -> veil.v1.Leg
-	12, // 10: veil.v1.Batch.firm_proof:type_name -> veil.v1.FirmProof
-	11, // 11: veil.v1.ListSignedRootsResponse.roots:type_name -> veil.v1.SignedRoot
-	13, // 12: veil.v1.FirmProof.roots:type_name -> veil.v1.FirmRoot
-	0,  // 13: veil.v1.RollupFeedService.SubscribeBatches:input_type -> veil.v1.SubscribeBatchesRequest
-	2,  // 14: veil.v1.RollupFeedService.GetBatch:input_type -> veil.v1.GetBatchRequest
-	4,  // 15: veil.v1.RollupFeedService.GetBundle:input_type -> veil.v1.GetBundleRequest
-	9,  // 16: veil.v1.RollupFeedService.ListSignedRoots:input_type -> veil.v1.ListSignedRootsRequest
-	1,  // 17: veil.v1.RollupFeedService.SubscribeBatches:output_type -> veil.v1.SubscribeBatchesResponse
-	3,  // 18: veil.v1.RollupFeedService.GetBatch:output_type -> veil.v1.GetBatchResponse
-	5,  // 19: veil.v1.RollupFeedService.GetBundle:output_type -> veil.v1.GetBundleResponse
-	10, // 20: veil.v1.RollupFeedService.ListSignedRoots:output_type -> veil.v1.ListSignedRootsResponse
-	17, // [17:21] is the sub-list for method output_type
-	13, // [13:17] is the sub-list for method input_type
-	13, // [13:13] is the sub-list for extension type_name
-	13, // [13:13] is the sub-list for extension extendee
-	0,  // [0:13] is the sub-list for field type_name
+	14, // 10: veil.v1.Batch.firm_proof:type_name -> veil.v1.FirmProof
+	13, // 11: veil.v1.ListSignedRootsResponse.roots:type_name -> veil.v1.SignedRoot
+	14, // 12: veil.v1.GetFirmRootResponse.firm_proof:type_name -> veil.v1.FirmProof
+	15, // 13: veil.v1.FirmProof.roots:type_name -> veil.v1.FirmRoot
+	0,  // 14: veil.v1.RollupFeedService.SubscribeBatches:input_type -> veil.v1.SubscribeBatchesRequest
+	2,  // 15: veil.v1.RollupFeedService.GetBatch:input_type -> veil.v1.GetBatchRequest
+	4,  // 16: veil.v1.RollupFeedService.GetBundle:input_type -> veil.v1.GetBundleRequest
+	9,  // 17: veil.v1.RollupFeedService.ListSignedRoots:input_type -> veil.v1.ListSignedRootsRequest
+	11, // 18: veil.v1.RollupFeedService.GetFirmRoot:input_type -> veil.v1.GetFirmRootRequest
+	1,  // 19: veil.v1.RollupFeedService.SubscribeBatches:output_type -> veil.v1.SubscribeBatchesResponse
+	3,  // 20: veil.v1.RollupFeedService.GetBatch:output_type -> veil.v1.GetBatchResponse
+	5,  // 21: veil.v1.RollupFeedService.GetBundle:output_type -> veil.v1.GetBundleResponse
+	10, // 22: veil.v1.RollupFeedService.ListSignedRoots:output_type -> veil.v1.ListSignedRootsResponse
+	12, // 23: veil.v1.RollupFeedService.GetFirmRoot:output_type -> veil.v1.GetFirmRootResponse
+	19, // [19:24] is the sub-list for method output_type
+	14, // [14:19] is the sub-list for method input_type
+	14, // [14:14] is the sub-list for extension type_name
+	14, // [14:14] is the sub-list for extension extendee
+	0,  // [0:14] is the sub-list for field type_name
 }
 
 func init() { file_veil_v1_rollupfeed_proto_init() }
@@ -1110,7 +1230,7 @@ func file_veil_v1_rollupfeed_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_veil_v1_rollupfeed_proto_rawDesc), len(file_veil_v1_rollupfeed_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   14,
+			NumMessages:   16,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

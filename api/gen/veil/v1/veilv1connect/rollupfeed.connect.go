@@ -49,6 +49,9 @@ const (
 	// RollupFeedServiceListSignedRootsProcedure is the fully-qualified name of the RollupFeedService's
 	// ListSignedRoots RPC.
 	RollupFeedServiceListSignedRootsProcedure = "/veil.v1.RollupFeedService/ListSignedRoots"
+	// RollupFeedServiceGetFirmRootProcedure is the fully-qualified name of the RollupFeedService's
+	// GetFirmRoot RPC.
+	RollupFeedServiceGetFirmRootProcedure = "/veil.v1.RollupFeedService/GetFirmRoot"
 )
 
 // RollupFeedServiceClient is a client for the veil.v1.RollupFeedService service.
@@ -82,6 +85,13 @@ type RollupFeedServiceClient interface {
 	// means 64; at most 1024. INVALID_ARGUMENT for a from_height outside
 	// 1..2^62.
 	ListSignedRoots(context.Context, *connect.Request[v1.ListSignedRootsRequest]) (*connect.Response[v1.ListSignedRootsResponse], error)
+	// GetFirmRoot returns a height's batch root with its firm proof as soon
+	// as the proof is complete, whether or not the committee has signed the
+	// root yet: what a keyholder running apart from any node signs, after
+	// checking the proof against the validator set. FAILED_PRECONDITION
+	// while the height is not proven yet; INVALID_ARGUMENT for a height
+	// outside 1..2^62.
+	GetFirmRoot(context.Context, *connect.Request[v1.GetFirmRootRequest]) (*connect.Response[v1.GetFirmRootResponse], error)
 }
 
 // NewRollupFeedServiceClient constructs a client for the veil.v1.RollupFeedService service. By
@@ -122,6 +132,13 @@ func NewRollupFeedServiceClient(httpClient connect.HTTPClient, baseURL string, o
 			connect.WithIdempotency(connect.IdempotencyNoSideEffects),
 			connect.WithClientOptions(opts...),
 		),
+		getFirmRoot: connect.NewClient[v1.GetFirmRootRequest, v1.GetFirmRootResponse](
+			httpClient,
+			baseURL+RollupFeedServiceGetFirmRootProcedure,
+			connect.WithSchema(rollupFeedServiceMethods.ByName("GetFirmRoot")),
+			connect.WithIdempotency(connect.IdempotencyNoSideEffects),
+			connect.WithClientOptions(opts...),
+		),
 	}
 }
 
@@ -131,6 +148,7 @@ type rollupFeedServiceClient struct {
 	getBatch         *connect.Client[v1.GetBatchRequest, v1.GetBatchResponse]
 	getBundle        *connect.Client[v1.GetBundleRequest, v1.GetBundleResponse]
 	listSignedRoots  *connect.Client[v1.ListSignedRootsRequest, v1.ListSignedRootsResponse]
+	getFirmRoot      *connect.Client[v1.GetFirmRootRequest, v1.GetFirmRootResponse]
 }
 
 // SubscribeBatches calls veil.v1.RollupFeedService.SubscribeBatches.
@@ -151,6 +169,11 @@ func (c *rollupFeedServiceClient) GetBundle(ctx context.Context, req *connect.Re
 // ListSignedRoots calls veil.v1.RollupFeedService.ListSignedRoots.
 func (c *rollupFeedServiceClient) ListSignedRoots(ctx context.Context, req *connect.Request[v1.ListSignedRootsRequest]) (*connect.Response[v1.ListSignedRootsResponse], error) {
 	return c.listSignedRoots.CallUnary(ctx, req)
+}
+
+// GetFirmRoot calls veil.v1.RollupFeedService.GetFirmRoot.
+func (c *rollupFeedServiceClient) GetFirmRoot(ctx context.Context, req *connect.Request[v1.GetFirmRootRequest]) (*connect.Response[v1.GetFirmRootResponse], error) {
+	return c.getFirmRoot.CallUnary(ctx, req)
 }
 
 // RollupFeedServiceHandler is an implementation of the veil.v1.RollupFeedService service.
@@ -184,6 +207,13 @@ type RollupFeedServiceHandler interface {
 	// means 64; at most 1024. INVALID_ARGUMENT for a from_height outside
 	// 1..2^62.
 	ListSignedRoots(context.Context, *connect.Request[v1.ListSignedRootsRequest]) (*connect.Response[v1.ListSignedRootsResponse], error)
+	// GetFirmRoot returns a height's batch root with its firm proof as soon
+	// as the proof is complete, whether or not the committee has signed the
+	// root yet: what a keyholder running apart from any node signs, after
+	// checking the proof against the validator set. FAILED_PRECONDITION
+	// while the height is not proven yet; INVALID_ARGUMENT for a height
+	// outside 1..2^62.
+	GetFirmRoot(context.Context, *connect.Request[v1.GetFirmRootRequest]) (*connect.Response[v1.GetFirmRootResponse], error)
 }
 
 // NewRollupFeedServiceHandler builds an HTTP handler from the service implementation. It returns
@@ -220,6 +250,13 @@ func NewRollupFeedServiceHandler(svc RollupFeedServiceHandler, opts ...connect.H
 		connect.WithIdempotency(connect.IdempotencyNoSideEffects),
 		connect.WithHandlerOptions(opts...),
 	)
+	rollupFeedServiceGetFirmRootHandler := connect.NewUnaryHandler(
+		RollupFeedServiceGetFirmRootProcedure,
+		svc.GetFirmRoot,
+		connect.WithSchema(rollupFeedServiceMethods.ByName("GetFirmRoot")),
+		connect.WithIdempotency(connect.IdempotencyNoSideEffects),
+		connect.WithHandlerOptions(opts...),
+	)
 	return "/veil.v1.RollupFeedService/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		switch r.URL.Path {
 		case RollupFeedServiceSubscribeBatchesProcedure:
@@ -230,6 +267,8 @@ func NewRollupFeedServiceHandler(svc RollupFeedServiceHandler, opts ...connect.H
 			rollupFeedServiceGetBundleHandler.ServeHTTP(w, r)
 		case RollupFeedServiceListSignedRootsProcedure:
 			rollupFeedServiceListSignedRootsHandler.ServeHTTP(w, r)
+		case RollupFeedServiceGetFirmRootProcedure:
+			rollupFeedServiceGetFirmRootHandler.ServeHTTP(w, r)
 		default:
 			http.NotFound(w, r)
 		}
@@ -253,4 +292,8 @@ func (UnimplementedRollupFeedServiceHandler) GetBundle(context.Context, *connect
 
 func (UnimplementedRollupFeedServiceHandler) ListSignedRoots(context.Context, *connect.Request[v1.ListSignedRootsRequest]) (*connect.Response[v1.ListSignedRootsResponse], error) {
 	return nil, connect.NewError(connect.CodeUnimplemented, errors.New("veil.v1.RollupFeedService.ListSignedRoots is not implemented"))
+}
+
+func (UnimplementedRollupFeedServiceHandler) GetFirmRoot(context.Context, *connect.Request[v1.GetFirmRootRequest]) (*connect.Response[v1.GetFirmRootResponse], error) {
+	return nil, connect.NewError(connect.CodeUnimplemented, errors.New("veil.v1.RollupFeedService.GetFirmRoot is not implemented"))
 }
