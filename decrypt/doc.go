@@ -52,7 +52,9 @@
 // node's SignaturePool checks each against its own root and the member's
 // public share, records failures as Evidence, aggregates the first t
 // valid ones, verifies the aggregate and stores it in the rollup feed,
-// whose firm level then carries it. RunRemote does not sign yet.
+// whose firm level then carries it. RunRemote signs too, its roots taken
+// from the nodes' GetFirmRoot and checked against the validator set
+// (RemoteRoots).
 //
 // # Not yet here
 //
