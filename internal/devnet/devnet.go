@@ -91,6 +91,11 @@ type Config struct {
 	Ledgers bool
 	// ExtraRollups are registered by a new network besides DemoRollups.
 	ExtraRollups []ordering.Rollup
+	// EscapeHatchBlocks, when positive, gives a new network the time-lock
+	// escape hatch: a block whose keys are not recorded within this many
+	// blocks is resolved from its envelopes' time-locks, under the
+	// devnet's parameters (EscapeParams, T = EscapeDelay). Zero: off.
+	EscapeHatchBlocks uint64
 }
 
 // KeyholderFault is how a devnet keyholder misbehaves.
@@ -276,6 +281,8 @@ func (d *Devnet) create(hosts []string) error {
 		Params:  ordering.DefaultParams(),
 		Rollups: genesisRollups(cfg),
 		Eon:     ordering.GenesisEon{ID: 1, PublicKey: pkBytes},
+
+		EscapeHatch: escapeHatch(cfg.EscapeHatchBlocks),
 	}
 	khKeys := make([]ed25519.PrivateKey, n)
 	for i := range n {
