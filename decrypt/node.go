@@ -182,6 +182,9 @@ func NewService(app *ordering.App, cfg ServiceConfig) (*Service, error) {
 	if cfg.Feed != nil {
 		sc := cfg.Signatures
 		sc.ChainID, sc.Eons, sc.Roots, sc.Store = app.ChainID(), pc.Eons, AppRoots{app}, cfg.Feed
+		if sc.EonAt == nil {
+			sc.EonAt = AppEonAt(app)
+		}
 		if sc.Logger == nil {
 			sc.Logger = cfg.Logger
 		}
@@ -342,7 +345,7 @@ func (s *Service) SubmitBatchSignatures(_ context.Context, sub api.BatchSignatur
 		return fmt.Errorf("%w: %v", api.ErrNotYet, err)
 	case errors.Is(err, ErrNotMember), errors.Is(err, ErrUnknownEon):
 		return fmt.Errorf("%w: %v", api.ErrPermissionDenied, err)
-	case errors.Is(err, ErrRootMismatch), errors.Is(err, ErrBadPartialSig), errors.Is(err, ErrMalformedSignatures):
+	case errors.Is(err, ErrRootMismatch), errors.Is(err, ErrBadPartialSig), errors.Is(err, ErrMalformedSignatures), errors.Is(err, ErrWrongSigEon):
 		return fmt.Errorf("%w: %v", api.ErrInvalidSignatures, err)
 	}
 	return err

@@ -19,6 +19,13 @@ import (
 type SignerConfig struct {
 	// Share is the member's secret key share of the eon. Required.
 	Share *threshold.SecretKeyShare
+	// Shares are its shares of further eons (around a rotation); AddShare
+	// adds one while the signer runs.
+	Shares []*threshold.SecretKeyShare
+	// EonAt names the eon that signs each height (AppEonAt in process).
+	// A height of an eon the member holds no share of is skipped. Unset:
+	// every height is signed with Share.
+	EonAt EonAt
 	// ChainID goes into every signed message. Required.
 	ChainID string
 	// Roots gives the batch roots of the heights the member's own node
@@ -57,11 +64,20 @@ type Signer struct {
 	cfg SignerConfig
 
 	mu       sync.Mutex
-	signed   int64   // highest height signed
-	cursors  []int64 // per sink, the last height it took
-	progress int64   // saved: min(cursors)
-	roots    map[int64]common.Hash
-	partials map[int64]*threshold.PartialSignature
+	signed   int64                                // highest height signed
+	cursors  []int64                              // per sink, the last height it took
+	progress int64                                // saved: min(cursors)
+	shares   map[uint64]*threshold.SecretKeyShare // by eon
+	heights  map[int64]signedHeight               // above progress
+}
+
+// signedHeight is the signer's partial for one height; partial is nil for
+// a height of an eon the member has no share of.
+type signedHeight struct {
+	root    common.Hash
+	eon     uint64
+	member  int
+	partial *threshold.PartialSignature
 }
 
 // NewSigner loads the signer's progress.
@@ -84,7 +100,10 @@ func NewSigner(cfg SignerConfig) (*Signer, error) {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
-	s := &Signer{cfg: cfg, progress: cfg.Start - 1, roots: make(map[int64]common.Hash), partials: make(map[int64]*threshold.PartialSignature)}
+	s := &Signer{cfg: cfg, progress: cfg.Start - 1, shares: make(map[uint64]*threshold.SecretKeyShare), heights: make(map[int64]signedHeight)}
+	for _, sk := range append([]*threshold.SecretKeyShare{cfg.Share}, cfg.Shares...) {
+		s.shares[sk.Eon()] = sk
+	}
 	if cfg.StateFile != "" {
 		h, err := loadProgress(cfg.StateFile)
 		switch {
@@ -101,6 +120,14 @@ func NewSigner(cfg SignerConfig) (*Signer, error) {
 		s.cursors[i] = s.progress
 	}
 	return s, nil
+}
+
+// AddShare gives the signer its share of another eon (the next one,
+// once the member has it); heights of that eon are signed from then on.
+func (s *Signer) AddShare(sk *threshold.SecretKeyShare) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.shares[sk.Eon()] = sk
 }
 
 // Signed returns the highest height the signer has signed.
@@ -176,7 +203,8 @@ func (s *Signer) Sync(ctx context.Context) (behind bool, err error) {
 	return behind, s.saveProgress()
 }
 
-// signFirm signs the heights the node has firm above s.signed.
+// signFirm signs the heights the node has firm above s.signed, each with
+// the share of the eon that signs it.
 func (s *Signer) signFirm() error {
 	for {
 		h := s.Signed() + 1
@@ -187,12 +215,27 @@ func (s *Signer) signFirm() error {
 		if !ok {
 			return nil
 		}
-		rs, err := SignRoots(s.cfg.Share, s.cfg.ChainID, []int64{h}, []common.Hash{root})
-		if err != nil {
-			return err
+		eon := s.cfg.Share.Eon()
+		if s.cfg.EonAt != nil {
+			if eon, err = s.cfg.EonAt(h); err != nil {
+				return fmt.Errorf("decrypt: eon of %d: %w", h, err)
+			}
 		}
 		s.mu.Lock()
-		s.roots[h], s.partials[h], s.signed = root, rs.Entries[0].Partial, h
+		sk := s.shares[eon]
+		s.mu.Unlock()
+		sh := signedHeight{root: root, eon: eon}
+		if sk != nil {
+			rs, err := SignRoots(sk, s.cfg.ChainID, []int64{h}, []common.Hash{root})
+			if err != nil {
+				return err
+			}
+			sh.member, sh.partial = sk.Index(), rs.Entries[0].Partial
+		} else {
+			s.cfg.Logger.Debug("signer: no share of the height's eon", "height", h, "eon", eon)
+		}
+		s.mu.Lock()
+		s.heights[h], s.signed = sh, h
 		s.mu.Unlock()
 	}
 }
@@ -207,14 +250,31 @@ func (s *Signer) push(ctx context.Context, i int) bool {
 			s.cfg.Logger.Warn("signer: sink too far behind; skipping heights", "sink", i, "from", s.cursors[i]+1, "to", s.signed-s.cfg.MaxBehind)
 			s.cursors[i] = s.signed - s.cfg.MaxBehind
 		}
-		from, to := s.cursors[i]+1, min(s.signed, s.cursors[i]+int64(s.cfg.MaxPerCall))
-		rs := &RootSignatures{Eon: s.cfg.Share.Eon(), Member: s.cfg.Share.Index()}
-		for h := from; h <= to; h++ {
-			rs.Entries = append(rs.Entries, RootSignature{Height: h, Root: s.roots[h], Partial: s.partials[h]})
+		// One eon a call: heights up to the first of another eon;
+		// heights without a partial are passed over.
+		from, to := s.cursors[i]+1, s.cursors[i]
+		var rs *RootSignatures
+		for h := from; h <= min(s.signed, s.cursors[i]+int64(s.cfg.MaxPerCall)); h++ {
+			sh := s.heights[h]
+			if sh.partial != nil {
+				if rs == nil {
+					rs = &RootSignatures{Eon: sh.eon, Member: sh.member}
+				} else if sh.eon != rs.Eon {
+					break
+				}
+				rs.Entries = append(rs.Entries, RootSignature{Height: h, Root: sh.root, Partial: sh.partial})
+			}
+			to = h
 		}
 		s.mu.Unlock()
-		if len(rs.Entries) == 0 {
+		if to < from {
 			return false
+		}
+		if rs == nil { // nothing to sign in from..to
+			s.mu.Lock()
+			s.cursors[i] = to
+			s.mu.Unlock()
+			continue
 		}
 		err := sink.SubmitBatchSignatures(ctx, rs)
 		if err != nil && !takenOrRefused(err) {
@@ -240,7 +300,7 @@ func takenOrRefused(err error) bool {
 	if errors.Is(err, ErrSigTooFar) {
 		return false
 	}
-	for _, e := range []error{ErrSigDuplicate, ErrRootMismatch, ErrBadPartialSig, ErrMalformedSignatures, ErrUnknownEon, ErrNotMember} {
+	for _, e := range []error{ErrSigDuplicate, ErrRootMismatch, ErrBadPartialSig, ErrMalformedSignatures, ErrUnknownEon, ErrNotMember, ErrWrongSigEon} {
 		if errors.Is(err, e) {
 			return true
 		}
@@ -261,10 +321,9 @@ func (s *Signer) saveProgress() error {
 	}
 	changed := low != s.progress
 	s.progress = low
-	for h := range s.partials {
+	for h := range s.heights {
 		if h <= low {
-			delete(s.partials, h)
-			delete(s.roots, h)
+			delete(s.heights, h)
 		}
 	}
 	s.mu.Unlock()

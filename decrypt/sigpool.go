@@ -21,6 +21,7 @@ var (
 	ErrSigTooFar     = errors.New("decrypt: height too far beyond the node's firm tip")
 	ErrRootMismatch  = errors.New("decrypt: partial signature over a batch root that is not this node's")
 	ErrBadPartialSig = errors.New("decrypt: partial batch signature failed verification")
+	ErrWrongSigEon   = errors.New("decrypt: the height is signed by another eon")
 )
 
 // SignatureStore keeps aggregated batch signatures; *feed.Feed does, in
@@ -45,6 +46,9 @@ type SignaturePoolConfig struct {
 	// Retain is how many heights below the firm tip an unsigned height's
 	// partials are kept. Default 1,024.
 	Retain int64
+	// EonAt, if set, names the eon that signs each height; partials of
+	// other eons are refused (ErrWrongSigEon). Unset: any known eon.
+	EonAt EonAt
 	// OnSigned, if set, is called after a height's signature is stored.
 	OnSigned func(feed.SignedRoot)
 	Logger   *slog.Logger
@@ -156,6 +160,15 @@ func (p *SignaturePool) add(pk *threshold.EonPublicKey, eon uint64, member int, 
 	if s, err := p.cfg.Store.Signature(e.Height); err == nil && s != nil {
 		p.count(func(s *SigStats) { s.Duplicates++ })
 		return fmt.Errorf("%w: height %d is signed already", ErrSigDuplicate, e.Height)
+	}
+	if p.cfg.EonAt != nil {
+		want, err := p.cfg.EonAt(e.Height)
+		if err != nil {
+			return fmt.Errorf("decrypt: eon of height %d: %w", e.Height, err)
+		}
+		if want != eon {
+			return fmt.Errorf("%w: height %d is eon %d's, the partial is eon %d's", ErrWrongSigEon, e.Height, want, eon)
+		}
 	}
 	p.mu.Lock()
 	k := sigKey{eon, member}
