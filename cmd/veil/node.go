@@ -32,6 +32,7 @@ func newNodeStartCmd() *cobra.Command {
 	var (
 		home, apiAddr, logLevel string
 		noAPI                   bool
+		ipRate, senderRate      float64
 	)
 	cmd := &cobra.Command{
 		Use:   "start",
@@ -84,7 +85,10 @@ directory.`,
 				return err
 			}
 			defer be.Close()
-			srv, err := server.New(be, server.Config{Addr: apiAddr, Logger: logger, RollupFeed: n.Feed(), Keyholder: svc})
+			srv, err := server.New(be, server.Config{
+				Addr: apiAddr, Logger: logger, RollupFeed: n.Feed(), Keyholder: svc,
+				IPRate: ipRate, SenderRate: senderRate,
+			})
 			if err != nil {
 				return err
 			}
@@ -100,6 +104,8 @@ directory.`,
 	f.StringVar(&apiAddr, "api", "127.0.0.1:26670", "wallet API listen address")
 	f.BoolVar(&noAPI, "no-api", false, "do not serve the wallet API")
 	f.StringVar(&logLevel, "log-level", "warn", "log level: debug, info, warn, error")
+	f.Float64Var(&ipRate, "api-ip-rate", 0, "API requests a second one client IP may make (0: the default, 50; negative: no limit, e.g. behind a proxy or when keyholders and clients share this host)")
+	f.Float64Var(&senderRate, "api-sender-rate", 0, "envelopes a second one sender may submit (0: the default, 10; negative: no limit)")
 	_ = cmd.MarkFlagRequired("home")
 	return cmd
 }

@@ -1,0 +1,287 @@
+package proc
+
+import (
+	"context"
+	"fmt"
+	"maps"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"connectrpc.com/connect"
+	"github.com/ethereum/go-ethereum/common"
+
+	"github.com/veilseq/veil/api"
+	"github.com/veilseq/veil/api/client"
+	"github.com/veilseq/veil/internal/devnet"
+)
+
+// Sent records the envelopes the network accepted, with their legs. Every
+// leg's data is unique across a Sent, so the feed's legs can be matched
+// to the envelopes.
+type Sent struct {
+	mu   sync.Mutex
+	legs map[common.Hash][]client.Leg
+}
+
+// loadRuns numbers StartLoad calls, so leg data is unique in the test
+// binary.
+var loadRuns atomic.Int64
+
+// Add records other's envelopes in s too.
+func (s *Sent) Add(other *Sent) {
+	other.mu.Lock()
+	defer other.mu.Unlock()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.legs == nil {
+		s.legs = map[common.Hash][]client.Leg{}
+	}
+	maps.Copy(s.legs, other.legs)
+}
+
+// Len returns the number of accepted envelopes.
+func (s *Sent) Len() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return len(s.legs)
+}
+
+// Hashes returns the accepted envelopes' hashes.
+func (s *Sent) Hashes() []common.Hash {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	hs := make([]common.Hash, 0, len(s.legs))
+	for h := range s.legs {
+		hs = append(hs, h)
+	}
+	return hs
+}
+
+// Load is traffic running against one validator's API.
+type Load struct {
+	n      *Net
+	via    int
+	cancel context.CancelFunc
+	done   chan error
+	tr     *devnet.Traffic
+}
+
+// StartLoad sends envelopes from every wallet through validator via's API
+// at rate envelopes per second in total, recording each accepted one in
+// sent, until Stop. Transfers alternate between the demo rollups; every
+// fifth envelope is a bundle across both.
+//
+// A validator's mempool is memory-only: envelopes it accepted but had not
+// yet gossiped die with it. Send through a validator the test does not
+// kill, or Stop the load and Settle before killing its validator.
+func (n *Net) StartLoad(via int, rate float64, sent *Sent) *Load {
+	run := loadRuns.Add(1)
+	sent.mu.Lock()
+	if sent.legs == nil {
+		sent.legs = map[common.Hash][]client.Leg{}
+	}
+	sent.mu.Unlock()
+	a, b := devnet.DemoRollups[0].ID, devnet.DemoRollups[1].ID
+	var mu sync.Mutex
+	last := map[int][]client.Leg{}
+	tr := &devnet.Traffic{
+		URL: n.URLs[via], Wallets: n.wallets, Rate: rate,
+		Payload: func(w, i int) []client.Leg {
+			data := func(r uint64) []byte { return fmt.Appendf(nil, "run%d/wallet%d/tx%d/rollup%d", run, w, i, r) }
+			legs := []client.Leg{{Rollup: a, Data: data(a)}}
+			switch {
+			case i%5 == 4:
+				legs = append(legs, client.Leg{Rollup: b, Data: data(b)})
+			case i%2 == 1:
+				legs = []client.Leg{{Rollup: b, Data: data(b)}}
+			}
+			mu.Lock()
+			last[w] = legs
+			mu.Unlock()
+			return legs
+		},
+		OnSubmit: func(w int, h common.Hash, _ time.Time) {
+			mu.Lock()
+			legs := last[w]
+			mu.Unlock()
+			sent.mu.Lock()
+			sent.legs[h] = legs
+			sent.mu.Unlock()
+		},
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	l := &Load{n: n, via: via, cancel: cancel, done: make(chan error, 1), tr: tr}
+	go func() { l.done <- tr.Run(ctx) }()
+	n.t.Cleanup(func() { cancel(); <-l.done })
+	return l
+}
+
+// Stop ends the load and waits for submissions in flight. It returns the
+// number of envelopes accepted and refused.
+func (l *Load) Stop() (accepted, refused int64) {
+	l.n.t.Helper()
+	l.cancel()
+	if err := <-l.done; err != nil {
+		l.n.t.Fatalf("load through node%d: %v", l.via, err)
+	}
+	l.done <- nil // for the cleanup
+	return l.tr.Submitted(), l.tr.Rejected()
+}
+
+// Settle waits until validator i reports every envelope in sent included
+// in a committed block, and returns the highest height among them.
+func (n *Net) Settle(i int, sent *Sent) uint64 {
+	n.t.Helper()
+	return n.waitAll(i, sent, client.UntilIncluded)
+}
+
+func (n *Net) waitAll(i int, sent *Sent, until client.Until) uint64 {
+	n.t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), readyTimeout)
+	defer cancel()
+	var top uint64
+	for _, h := range sent.Hashes() {
+		st, err := n.clients[i].Wait(ctx, h, until)
+		if err != nil {
+			n.t.Fatalf("node%d: envelope %s not %v: %v (last status %+v)", i, api.FormatHash(h), until, err, st)
+		}
+		top = max(top, st.Height)
+	}
+	return top
+}
+
+// Report sums up what Check verified.
+type Report struct {
+	Envelopes int    // accepted envelopes, each committed once and decrypted
+	Legs      int    // their legs, each delivered once by every feed
+	Height    uint64 // the heights checked, 1..Height
+}
+
+// Check verifies, on the validators given (all by default), what the
+// network did with the envelopes in sent:
+//
+//   - every accepted envelope is committed and decrypted (its status on
+//     the first validator given is decrypted, not failed);
+//   - every validator has the same block hash at every height, and no
+//     envelope hash is in two positions of the chain;
+//   - every validator's soft feed serves, at every height and for every
+//     demo rollup, a verified batch with the same batch root;
+//   - each leg sent is in its rollup's feed exactly once, and the feed
+//     holds nothing else.
+//
+// It waits for the validators to catch up first.
+func (n *Net) Check(sent *Sent, nodes ...int) Report {
+	n.t.Helper()
+	if len(nodes) == 0 {
+		for i := range n.nodes {
+			nodes = append(nodes, i)
+		}
+	}
+	t := n.t
+	top := n.waitAll(nodes[0], sent, client.UntilSoft)
+	for _, i := range nodes {
+		n.WaitHeight(i, top)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), readyTimeout)
+	defer cancel()
+
+	// The chain: same blocks everywhere, each envelope once.
+	pos := map[common.Hash]uint64{}
+	for h := uint64(1); h <= top; h++ {
+		var want common.Hash
+		for k, i := range nodes {
+			b, err := n.clients[i].Block(ctx, h)
+			if err != nil {
+				t.Fatalf("node%d block %d: %v", i, h, err)
+			}
+			if k == 0 {
+				want = b.Hash
+				for _, tx := range b.Txs {
+					if at, dup := pos[tx.Hash]; dup {
+						t.Fatalf("envelope %s committed twice: heights %d and %d", api.FormatHash(tx.Hash), at, h)
+					}
+					pos[tx.Hash] = h
+				}
+			} else if b.Hash != want {
+				t.Fatalf("height %d: node%d has block %s, node%d has %s", h, nodes[0], want, i, b.Hash)
+			}
+		}
+	}
+	sent.mu.Lock()
+	wantLegs := map[string]uint64{} // leg data → rollup
+	for h, legs := range sent.legs {
+		if _, ok := pos[h]; !ok {
+			sent.mu.Unlock()
+			t.Fatalf("accepted envelope %s is not in blocks 1..%d", api.FormatHash(h), top)
+		}
+		for _, l := range legs {
+			wantLegs[string(l.Data)] = l.Rollup
+		}
+	}
+	envelopes := len(sent.legs)
+	sent.mu.Unlock()
+
+	// The feeds: same batch roots everywhere, each leg once.
+	seen := map[string]int64{}
+	for _, r := range devnet.DemoRollups {
+		for h := int64(1); h <= int64(top); h++ {
+			var want common.Hash
+			for k, i := range nodes {
+				b, err := n.softBatch(ctx, i, r.ID, h)
+				if err != nil {
+					t.Fatalf("node%d soft batch of rollup %d at %d: %v", i, r.ID, h, err)
+				}
+				if k > 0 {
+					if b.Root != want {
+						t.Fatalf("height %d: node%d has batch root %s, node%d has %s", h, nodes[0], want, i, b.Root)
+					}
+					continue
+				}
+				want = b.Root
+				for _, l := range b.Legs {
+					if at, dup := seen[string(l.Data)]; dup {
+						t.Fatalf("rollup %d: leg %q delivered twice: heights %d and %d", r.ID, l.Data, at, h)
+					}
+					seen[string(l.Data)] = h
+					if wantLegs[string(l.Data)] != r.ID {
+						t.Fatalf("rollup %d at %d: leg %q was not sent to it", r.ID, h, l.Data)
+					}
+				}
+			}
+		}
+	}
+	for d := range wantLegs {
+		if _, ok := seen[d]; !ok {
+			t.Fatalf("leg %q never delivered in heights 1..%d", d, top)
+		}
+	}
+	return Report{Envelopes: envelopes, Legs: len(seen), Height: top}
+}
+
+// softBatch fetches a soft batch, waiting while the node has not
+// decrypted the height yet.
+func (n *Net) softBatch(ctx context.Context, i int, rollup uint64, h int64) (*client.Batch, error) {
+	for {
+		b, err := n.clients[i].GetBatch(ctx, rollup, h, api.LevelSoft)
+		if err == nil || !retryableFeed(err) {
+			return b, err
+		}
+		select {
+		case <-ctx.Done():
+			return nil, fmt.Errorf("%w (last: %v)", ctx.Err(), err)
+		case <-time.After(50 * time.Millisecond):
+		}
+	}
+}
+
+// retryableFeed reports whether a feed error may go away by waiting: the
+// height is not decrypted yet (FailedPrecondition) or the node is
+// restarting (Unavailable).
+func retryableFeed(err error) bool {
+	switch connect.CodeOf(err) {
+	case connect.CodeFailedPrecondition, connect.CodeUnavailable:
+		return true
+	}
+	return false
+}
