@@ -120,6 +120,7 @@ func (d *Devnet) StartKeyholder(member int) error {
 		Roots:     sigFeed,
 		Feed:      sigFeed,
 		Sinks:     sigSinks,
+		EonAt:     decrypt.AppEonAt(d.Network.Nodes[i].App()),
 		StateFile: SignedPath(d.homes()[i]),
 		Retry:     100 * time.Millisecond,
 		Logger:    d.cfg.Logger.With("signer", member),
