@@ -39,6 +39,11 @@ type Params struct {
 	// current from its ActivationHeight on, and accepting envelopes
 	// already. Nil outside a rotation.
 	NextEon *Eon
+	// EscapeHatchBlocks is K of the chain's escape hatch and
+	// TimeLockParams its vdf.Params encoding; 0 and nil when the chain
+	// has none.
+	EscapeHatchBlocks uint64
+	TimeLockParams    []byte
 }
 
 // Eon is one committee key epoch.

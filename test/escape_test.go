@@ -11,11 +11,8 @@ import (
 
 	"github.com/veilseq/veil/api/client"
 	"github.com/veilseq/veil/internal/devnet"
-	"github.com/veilseq/veil/mempool"
 	"github.com/veilseq/veil/ordering"
-	"github.com/veilseq/veil/rollupfeed"
 	"github.com/veilseq/veil/rollupfeed/feed"
-	"github.com/veilseq/veil/threshold"
 )
 
 // escapeBlocks is K in the escape-hatch fault test.
@@ -51,29 +48,20 @@ func TestEscapeHatchWithCommitteeOffline(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	tl, err := devnet.EscapeParams()
-	if err != nil {
-		t.Fatal(err)
+	// The wallet API publishes the escape hatch.
+	if params.TimeLock == nil || params.EscapeHatchBlocks != escapeBlocks || params.TimeLock.Delay() != devnet.EscapeDelay {
+		t.Fatalf("encryption params: escape hatch %d blocks, time-lock %v", params.EscapeHatchBlocks, params.TimeLock)
 	}
-	enc := threshold.NewEncrypter(params.EonKey)
 	rollup := devnet.DemoRollups[0].ID
 
 	// Wallet i sends one envelope; even wallets time-lock it.
 	locked := make(map[common.Hash]bool)
 	var hashes []common.Hash
 	for i, key := range d.Wallets {
-		pt, rollups, err := rollupfeed.EncodePlaintext([]rollupfeed.Leg{{Rollup: rollup, Data: fmt.Appendf(nil, "escape %d", i)}})
-		if err != nil {
-			t.Fatal(err)
-		}
-		h := mempool.Envelope{ChainID: params.ChainID, Eon: params.Eon.ID, Fee: params.MinFee,
-			Expiry: params.LatestHeight + client.DefaultExpiryBlocks, Rollups: rollups}
-		var env *mempool.Envelope
-		if i%2 == 0 {
-			env, err = mempool.SealTimeLocked(rand.Reader, enc, tl, h, pt, key)
-		} else {
-			env, err = mempool.Seal(rand.Reader, enc, h, pt, key)
-		}
+		env, err := client.Seal(rand.Reader, params, key, client.Tx{
+			Legs:     []client.Leg{{Rollup: rollup, Data: fmt.Appendf(nil, "escape %d", i)}},
+			TimeLock: i%2 == 0,
+		})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -13,6 +13,7 @@ import (
 	"github.com/veilseq/veil/api"
 	"github.com/veilseq/veil/mempool"
 	"github.com/veilseq/veil/threshold"
+	"github.com/veilseq/veil/vdf"
 )
 
 // DefaultExpiryBlocks is how many blocks past Params.LatestHeight an
@@ -29,6 +30,11 @@ type Params struct {
 	// NextEonKey is Params.NextEon.PublicKey, parsed; nil outside a
 	// rotation.
 	NextEonKey *threshold.EonPublicKey
+
+	// TimeLock is Params.TimeLockParams, parsed and verified: the
+	// chain's escape-hatch parameters Tx.TimeLock locks under. Nil
+	// without an escape hatch.
+	TimeLock *vdf.Params
 
 	enc, nextEnc *threshold.Encrypter
 }
@@ -57,6 +63,13 @@ func newParams(p api.Params, enc, nextEnc *threshold.Encrypter) (*Params, error)
 		enc = threshold.NewEncrypter(pk)
 	}
 	out := &Params{Params: p, EonKey: pk, enc: enc}
+	if len(p.TimeLockParams) > 0 {
+		tl, err := vdf.ParseParams(p.TimeLockParams)
+		if err != nil {
+			return nil, fmt.Errorf("client: time-lock parameters: %w", err)
+		}
+		out.TimeLock = tl
+	}
 	if p.NextEon != nil {
 		npk, err := threshold.ParseEonPublicKey(p.NextEon.PublicKey)
 		if err != nil {
@@ -101,6 +114,13 @@ type Tx struct {
 	// wallet that keeps them refetches every few seconds, or its default
 	// expiries shorten by their age.
 	Expiry uint64
+	// TimeLock also locks the payload's content key in a time-lock
+	// puzzle (Params.TimeLock, about 300 more bytes and 1.4 ms), so that
+	// if the committee withholds the keys of the block that includes the
+	// envelope for Params.EscapeHatchBlocks blocks, the chain decrypts it
+	// from the solved puzzle instead of marking it undecryptable. The
+	// chain must have an escape hatch.
+	TimeLock bool
 }
 
 // Seal builds a signed envelope for tx, locally: it draws a fresh identity
@@ -153,14 +173,23 @@ func Seal(rand io.Reader, p *Params, key *ecdsa.PrivateKey, tx Tx) (*mempool.Env
 	if p.nextEnc != nil {
 		enc = p.nextEnc
 	}
-	env, err := mempool.Seal(rand, enc, mempool.Envelope{
+	if tx.TimeLock && p.TimeLock == nil {
+		return nil, fmt.Errorf("client: chain %s has no escape hatch to time-lock for (send without TimeLock)", p.ChainID)
+	}
+	h := mempool.Envelope{
 		ChainID: p.ChainID,
 		Eon:     p.SealEon(),
 		Nonce:   tx.Nonce,
 		Fee:     fee,
 		Expiry:  expiry,
 		Rollups: rollups,
-	}, plaintext, key)
+	}
+	var env *mempool.Envelope
+	if tx.TimeLock {
+		env, err = mempool.SealTimeLocked(rand, enc, p.TimeLock, h, plaintext, key)
+	} else {
+		env, err = mempool.Seal(rand, enc, h, plaintext, key)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("client: %w", err)
 	}

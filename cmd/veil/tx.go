@@ -80,6 +80,7 @@ type txSendFlags struct {
 	expiry  uint64
 	wait    bool
 	until   string
+	lock    bool
 }
 
 func newTxSendCmd() *cobra.Command {
@@ -94,6 +95,11 @@ with the key file and submits it. The plaintext never leaves this process.
 Each --rollup pairs with the --data at the same position. Data is hex
 (0x optional) or @FILE for a file's bytes (@- for standard input). Several
 rollups make one atomic bundle: all legs are included together or none.
+
+With --timelock the payload's content key is also time-locked under the
+chain's escape-hatch parameters (about 300 more bytes): if the committee
+withholds the keys of the block that includes it, the chain decrypts it
+from the solved puzzle instead of marking it undecryptable.
 
 Prints the transaction hash; with --wait, then follows the transaction
 until --until (included, soft or firm) and prints where it landed.`,
@@ -112,6 +118,7 @@ until --until (included, soft or firm) and prints where it landed.`,
 	fl.Uint64Var(&f.expiry, "expiry", 0, "last height to include it at (default: latest height + 100, within the chain's window)")
 	fl.BoolVar(&f.wait, "wait", false, "wait for the transaction (see --until)")
 	fl.StringVar(&f.until, "until", "soft", "with --wait: included, soft or firm")
+	fl.BoolVar(&f.lock, "timelock", false, "also time-lock the content key (the escape hatch; the chain must have one)")
 	_ = cmd.MarkFlagRequired("rollup")
 	_ = cmd.MarkFlagRequired("data")
 	_ = cmd.MarkFlagRequired("key")
@@ -152,7 +159,7 @@ func runTxSend(cmd *cobra.Command, f txSendFlags) error {
 	if err != nil {
 		return fmt.Errorf("fetch encryption parameters: %w", err)
 	}
-	tx := client.Tx{Legs: legs, Fee: f.fee, Expiry: f.expiry}
+	tx := client.Tx{Legs: legs, Fee: f.fee, Expiry: f.expiry, TimeLock: f.lock}
 	if f.nonce != "" {
 		if tx.Nonce, err = strconv.ParseUint(f.nonce, 10, 64); err != nil {
 			return fmt.Errorf("--nonce %q: want a decimal number", f.nonce)

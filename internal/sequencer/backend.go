@@ -204,6 +204,13 @@ func (b *Backend) Params(context.Context) (api.Params, error) {
 		LatestHeight:       uint64(height),
 		MaxExpiryBlocks:    params.ExpiryWindow,
 	}
+	hatch, err := app.EscapeHatch()
+	if err != nil {
+		return api.Params{}, b.internal("escape hatch", err)
+	}
+	if hatch != nil {
+		p.EscapeHatchBlocks, p.TimeLockParams = hatch.Blocks, hatch.Params.Bytes()
+	}
 	for _, r := range rollups {
 		p.Rollups = append(p.Rollups, api.Rollup{ID: r.ID, Name: r.Name})
 	}

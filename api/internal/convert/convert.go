@@ -73,6 +73,8 @@ func ParamsToProto(p api.Params) *veilv1.EncryptionParams {
 		MaxCiphertextBytes: u32(p.MaxCiphertextBytes),
 		LatestHeight:       p.LatestHeight,
 		MaxExpiryBlocks:    p.MaxExpiryBlocks,
+		EscapeHatchBlocks:  p.EscapeHatchBlocks,
+		TimeLockParams:     p.TimeLockParams,
 	}
 	for _, r := range p.Rollups {
 		m.Rollups = append(m.Rollups, &veilv1.Rollup{Id: r.ID, Name: r.Name})
@@ -118,6 +120,8 @@ func ParamsFromProto(m *veilv1.EncryptionParams) (api.Params, error) {
 		MaxCiphertextBytes: int(m.GetMaxCiphertextBytes()),
 		LatestHeight:       m.GetLatestHeight(),
 		MaxExpiryBlocks:    m.GetMaxExpiryBlocks(),
+		EscapeHatchBlocks:  m.GetEscapeHatchBlocks(),
+		TimeLockParams:     m.GetTimeLockParams(),
 	}
 	for _, r := range m.GetRollups() {
 		p.Rollups = append(p.Rollups, api.Rollup{ID: r.GetId(), Name: r.GetName()})

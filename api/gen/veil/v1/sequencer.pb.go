@@ -292,9 +292,17 @@ type EncryptionParams struct {
 	// becomes current at its activation_height, after which envelopes for
 	// eon are refused. Envelopes for it are accepted from its registration
 	// on, so a wallet that sees it should encrypt to it.
-	NextEon       *Eon `protobuf:"bytes,10,opt,name=next_eon,json=nextEon,proto3" json:"next_eon,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	NextEon *Eon `protobuf:"bytes,10,opt,name=next_eon,json=nextEon,proto3" json:"next_eon,omitempty"`
+	// The escape hatch, if the chain has one: a block whose keys the
+	// committee has not released escape_hatch_blocks blocks after it is
+	// resolved from its envelopes' time-locks. A wallet that wants its
+	// envelope to survive withheld keys time-locks the content key under
+	// time_lock_params (vdf.Params.Bytes(); parse with vdf.ParseParams,
+	// which verifies them). Both are zero/empty without an escape hatch.
+	EscapeHatchBlocks uint64 `protobuf:"varint,11,opt,name=escape_hatch_blocks,json=escapeHatchBlocks,proto3" json:"escape_hatch_blocks,omitempty"`
+	TimeLockParams    []byte `protobuf:"bytes,12,opt,name=time_lock_params,json=timeLockParams,proto3" json:"time_lock_params,omitempty"`
+	unknownFields     protoimpl.UnknownFields
+	sizeCache         protoimpl.SizeCache
 }
 
 func (x *EncryptionParams) Reset() {
@@ -393,6 +401,20 @@ func (x *EncryptionParams) GetMaxExpiryBlocks() uint64 {
 func (x *EncryptionParams) GetNextEon() *Eon {
 	if x != nil {
 		return x.NextEon
+	}
+	return nil
+}
+
+func (x *EncryptionParams) GetEscapeHatchBlocks() uint64 {
+	if x != nil {
+		return x.EscapeHatchBlocks
+	}
+	return 0
+}
+
+func (x *EncryptionParams) GetTimeLockParams() []byte {
+	if x != nil {
+		return x.TimeLockParams
 	}
 	return nil
 }
@@ -1748,7 +1770,7 @@ const file_veil_v1_sequencer_proto_rawDesc = "" +
 	"\x17veil/v1/sequencer.proto\x12\aveil.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"\x1c\n" +
 	"\x1aGetEncryptionParamsRequest\"P\n" +
 	"\x1bGetEncryptionParamsResponse\x121\n" +
-	"\x06params\x18\x01 \x01(\v2\x19.veil.v1.EncryptionParamsR\x06params\"\x96\x03\n" +
+	"\x06params\x18\x01 \x01(\v2\x19.veil.v1.EncryptionParamsR\x06params\"\xf0\x03\n" +
 	"\x10EncryptionParams\x12\x19\n" +
 	"\bchain_id\x18\x01 \x01(\tR\achainId\x12)\n" +
 	"\x10envelope_version\x18\x02 \x01(\rR\x0fenvelopeVersion\x12\x1e\n" +
@@ -1760,7 +1782,9 @@ const file_veil_v1_sequencer_proto_rawDesc = "" +
 	"\rlatest_height\x18\b \x01(\x04R\flatestHeight\x12*\n" +
 	"\x11max_expiry_blocks\x18\t \x01(\x04R\x0fmaxExpiryBlocks\x12'\n" +
 	"\bnext_eon\x18\n" +
-	" \x01(\v2\f.veil.v1.EonR\anextEon\"\xa6\x01\n" +
+	" \x01(\v2\f.veil.v1.EonR\anextEon\x12.\n" +
+	"\x13escape_hatch_blocks\x18\v \x01(\x04R\x11escapeHatchBlocks\x12(\n" +
+	"\x10time_lock_params\x18\f \x01(\fR\x0etimeLockParams\"\xa6\x01\n" +
 	"\x03Eon\x12\x0e\n" +
 	"\x02id\x18\x01 \x01(\x04R\x02id\x12\x1d\n" +
 	"\n" +
