@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"syscall"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -50,6 +51,9 @@ directory.`,
 			defer stop()
 			logger, err := newLogger(cmd.ErrOrStderr(), logLevel)
 			if err != nil {
+				return err
+			}
+			if err := checkDataDirs(home); err != nil {
 				return err
 			}
 			n, err := node.New(ctx, node.Config{Home: home, Logger: logger})
@@ -108,4 +112,38 @@ directory.`,
 	f.Float64Var(&senderRate, "api-sender-rate", 0, "envelopes a second one sender may submit (0: the default, 10; negative: no limit)")
 	_ = cmd.MarkFlagRequired("home")
 	return cmd
+}
+
+// checkDataDirs fails with a clear error where CometBFT would panic: it
+// panics when it cannot write the validator's sign state, as on a missing
+// or read-only data directory.
+func checkDataDirs(home string) error {
+	cfg, err := node.LoadConfig(home)
+	if err != nil {
+		return err
+	}
+	dirs := []string{cfg.DBDir()}
+	if d := filepath.Dir(cfg.PrivValidatorStateFile()); d != dirs[0] {
+		dirs = append(dirs, d)
+	}
+	for _, dir := range dirs {
+		fi, err := os.Stat(dir)
+		switch {
+		case errors.Is(err, os.ErrNotExist):
+			return fmt.Errorf("node: data directory %s is missing: restore it (it holds the chain and the validator's sign state, which stops it signing twice); only for a validator that has never signed, create it empty", dir)
+		case err != nil:
+			return fmt.Errorf("node: data directory: %w", err)
+		case !fi.IsDir():
+			return fmt.Errorf("node: data directory %s is not a directory", dir)
+		}
+		f, err := os.CreateTemp(dir, ".veil-write-check-*")
+		if err != nil {
+			return fmt.Errorf("node: data directory %s is not writable: the node writes its chain and sign state there (%w)", dir, err)
+		}
+		f.Close()
+		if err := os.Remove(f.Name()); err != nil {
+			return fmt.Errorf("node: data directory %s: %w", dir, err)
+		}
+	}
+	return nil
 }

@@ -92,7 +92,7 @@ func Start(t testing.TB, cfg Config) *Net {
 		t.Fatalf("veil testnet: %v\n%s", err, out)
 	}
 	for i := range cfg.Validators {
-		addr := freeAddr(t)
+		addr := FreeAddr(t)
 		n.apiAddrs = append(n.apiAddrs, addr)
 		n.URLs = append(n.URLs, "http://"+addr)
 		c, err := client.Dial(n.URLs[i])
@@ -273,12 +273,12 @@ func (n *Net) newProc(name string, args ...string) *Proc {
 	return &Proc{name: name, args: args, log: filepath.Join(n.Dir, "logs", name+".log")}
 }
 
-// Command returns a command running the veil binary with args, its output
-// captured by the caller, in a process group of its own, killed when the
-// test binary dies.
-func Command(t testing.TB, args ...string) *exec.Cmd {
-	cmd := exec.Command(Binary(t), args...)
+// Command returns a command running the veil binary with args in a
+// process group of its own; when ctx is done, the group is killed.
+func Command(ctx context.Context, t testing.TB, args ...string) *exec.Cmd {
+	cmd := exec.CommandContext(ctx, Binary(t), args...)
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
+	cmd.Cancel = func() error { return syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) }
 	return cmd
 }
 
@@ -341,7 +341,7 @@ func (p *Proc) start(t testing.TB) {
 		t.Fatal(err)
 	}
 	fmt.Fprintf(f, "=== start %s %s\n", time.Now().UTC().Format(time.RFC3339Nano), p.args)
-	cmd := Command(t, p.args...)
+	cmd := Command(context.Background(), t, p.args...)
 	cmd.Stdout, cmd.Stderr = f, f
 	if err := launch(cmd); err != nil {
 		f.Close()
@@ -420,8 +420,8 @@ func (p *Proc) kill() {
 	<-done
 }
 
-// freeAddr returns a loopback address with a port free at the time.
-func freeAddr(t testing.TB) string {
+// FreeAddr returns a loopback address with a port free at the time.
+func FreeAddr(t testing.TB) string {
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
