@@ -1,6 +1,7 @@
 package ordering
 
 import (
+	"crypto/sha256"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -119,6 +120,34 @@ type EscapeHatch struct {
 type escapeState struct {
 	source atomic.Pointer[EscapeSource]
 	parsed sync.Map // string(stored record) → *EscapeHatch
+
+	// verified remembers the proof checks of records, by SHA-256 of the
+	// record: FinalizeBlock reuses ProcessProposal's (and a proposer its
+	// PrepareProposal's) instead of running vdf.Open again. A record's
+	// outcomes depend only on its bytes and the envelopes of the block it
+	// names, which never change while that block is pending, and the
+	// record is checked to name a pending block before the cache is read.
+	mu       sync.Mutex
+	verified map[[32]byte][]escapeOutcome
+}
+
+// maxVerifiedRecords bounds escapeState.verified; it is cleared when full.
+const maxVerifiedRecords = 64
+
+func (s *escapeState) lookup(k [32]byte) ([]escapeOutcome, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out, ok := s.verified[k]
+	return out, ok
+}
+
+func (s *escapeState) remember(k [32]byte, out []escapeOutcome) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.verified == nil || len(s.verified) >= maxVerifiedRecords {
+		s.verified = make(map[[32]byte][]escapeOutcome)
+	}
+	s.verified[k] = out
 }
 
 // escapeHatch returns the chain's escape hatch as g shows the state, nil
@@ -305,6 +334,10 @@ func (a *App) checkEscapeRecord(g getter, tx []byte, height int64) (EscapeRecord
 	if next != len(rec.Solutions) {
 		return EscapeRecord{}, nil, nil, fmt.Errorf("%w: block %d: solution for index %d, which is not a time-locked envelope", ErrEscapeRecord, rec.Height, rec.Solutions[next].Index)
 	}
+	key := sha256.Sum256(tx)
+	if cached, ok := a.escape.lookup(key); ok && len(cached) == len(out) {
+		return rec, pending, cached, nil
+	}
 	bad := make([]error, len(jobs))
 	parallelFor(len(jobs), func(k int) {
 		jb := jobs[k]
@@ -324,6 +357,7 @@ func (a *App) checkEscapeRecord(g getter, tx []byte, height int64) (EscapeRecord
 	if err := errors.Join(bad...); err != nil {
 		return EscapeRecord{}, nil, nil, err
 	}
+	a.escape.remember(key, out)
 	return rec, pending, out, nil
 }
 

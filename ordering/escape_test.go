@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"flag"
+	"fmt"
 	"path/filepath"
 	"sync"
 	"testing"
@@ -341,4 +342,38 @@ func FuzzParseEscapeRecord(f *testing.F) {
 			t.Fatalf("parse → marshal changed %x", b)
 		}
 	})
+}
+
+// BenchmarkEscapeVerify is ProcessProposal of a block holding one 0xF2
+// record with n solutions (vdf.Open of each, in parallel), with the
+// verification cache emptied each time (FinalizeBlock then reuses the
+// result). The cost of a verification does not depend on T.
+func BenchmarkEscapeVerify(b *testing.B) {
+	for _, n := range []int{1, 10, 100} {
+		b.Run(fmt.Sprintf("n=%d", n), func(b *testing.B) {
+			w := newWorld(b, n).withEscapeHatch()
+			w.genesis.Params.MaxBlockTxs = uint32(n)
+			a := w.newApp(dbm.NewMemDB())
+			var txs [][]byte
+			for i := range n {
+				txs = append(txs, w.lockedTx(i, 0))
+			}
+			finalize(b, a, txs...)
+			for range testEscapeBlocks - 1 {
+				finalize(b, a)
+			}
+			a.SetEscapeSource(testSolver{b, a})
+			rec := prepare(b, a, 1<<30)
+			if len(rec) != 1 {
+				b.Fatalf("proposal %d txs", len(rec))
+			}
+			b.ReportMetric(float64(len(rec[0])), "record-bytes")
+			for b.Loop() {
+				a.escape.verified = nil
+				if !process(b, a, rec...) {
+					b.Fatal("rejected")
+				}
+			}
+		})
+	}
 }

@@ -2,6 +2,7 @@ package devnet
 
 import (
 	"context"
+	"crypto/rand"
 	"flag"
 	"os"
 	"testing"
@@ -30,5 +31,23 @@ func TestEscapeParams(t *testing.T) {
 	}
 	if p.Network() != EscapeNetwork || p.Delay() != EscapeDelay {
 		t.Fatalf("params for %q, T = %d", p.Network(), p.Delay())
+	}
+}
+
+// BenchmarkEscapeSolve is the time to solve one puzzle under the devnet's
+// parameters (T = EscapeDelay squarings and the proof).
+func BenchmarkEscapeSolve(b *testing.B) {
+	p, err := EscapeParams()
+	if err != nil {
+		b.Fatal(err)
+	}
+	pz, err := vdf.Lock(p, make([]byte, vdf.KeySize), rand.Reader)
+	if err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		if _, _, _, err := vdf.Solve(p, pz); err != nil {
+			b.Fatal(err)
+		}
 	}
 }
