@@ -9,6 +9,7 @@ import (
 	"crypto/ecdsa"
 	"crypto/ed25519"
 	"crypto/rand"
+	"crypto/sha256"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -150,6 +151,11 @@ type Devnet struct {
 	// Shares are the committee members' secret key shares of the eon, in
 	// member order (member i+1 runs on validator i).
 	Shares []*threshold.SecretKeyShare
+	// memberKeys are the members' Ed25519 keys, in member order;
+	// rotated holds their shares of the eons Rotate registered, by eon
+	// (rotate.go).
+	memberKeys []ed25519.PrivateKey
+	rotated    map[uint64][]*threshold.SecretKeyShare
 
 	// l1 is set by Start when Config.L1 names an L1.
 	l1 *L1
@@ -277,8 +283,10 @@ func (d *Devnet) create(hosts []string) error {
 	if err != nil {
 		return err
 	}
+	params := ordering.DefaultParams()
+	params.RotationLeadBlocks = RotationLeadBlocks
 	gen := &ordering.Genesis{
-		Params:  ordering.DefaultParams(),
+		Params:  params,
 		Rollups: genesisRollups(cfg),
 		Eon:     ordering.GenesisEon{ID: 1, PublicKey: pkBytes},
 
@@ -356,14 +364,16 @@ func (d *Devnet) load() error {
 		return err
 	}
 	d.Shares = d.Shares[:0]
+	d.memberKeys = d.memberKeys[:0]
 	for _, home := range d.homes() {
 		s, err := loadSecrets(home, d.cfg.ChainID, key)
 		if err != nil {
 			return err
 		}
 		d.Shares = append(d.Shares, s.Share)
+		d.memberKeys = append(d.memberKeys, s.MemberKey)
 	}
-	return nil
+	return d.loadRotated(key)
 }
 
 func walletPath(dir string, i int) string {
@@ -499,15 +509,25 @@ func (q *quietOnStop) WithGroup(name string) slog.Handler {
 // RunDKG runs eon's DKG among n fresh committee members in memory and
 // returns each member's result, in member order. The devnet's members all
 // live in one process, so the transport is a loop that hands every message
-// to every other member; `veil dkg` runs the same state machine over the
-// network.
+// to every other member; a networked ceremony would run the same state
+// machine over the network.
 func RunDKG(rnd io.Reader, eon uint64, n int) ([]*dkg.Result, error) {
+	results, _, err := runDKG(rnd, eon, n)
+	return results, err
+}
+
+// runDKG is RunDKG that also returns the transcript digest: SHA-256 over
+// a domain tag and every message, in the order the loop delivered them.
+func runDKG(rnd io.Reader, eon uint64, n int) ([]*dkg.Result, [32]byte, error) {
+	var digest [32]byte
+	transcript := sha256.New()
+	transcript.Write([]byte("veil/devnet-dkg-transcript/v1\x00"))
 	privs := make([]*dkg.PrivateKey, n)
 	pubs := make([]*dkg.PublicKey, n)
 	for i := range n {
 		var err error
 		if privs[i], pubs[i], err = dkg.GenerateLongtermKey(rnd); err != nil {
-			return nil, err
+			return nil, digest, err
 		}
 	}
 	members := make([]*dkg.Participant, n)
@@ -515,7 +535,7 @@ func RunDKG(rnd io.Reader, eon uint64, n int) ([]*dkg.Result, error) {
 	for i := range n {
 		p, out, err := dkg.NewParticipant(dkg.Config{Eon: eon, Members: pubs, Self: privs[i], Rand: rnd})
 		if err != nil {
-			return nil, fmt.Errorf("devnet: dkg member %d: %w", i+1, err)
+			return nil, digest, fmt.Errorf("devnet: dkg member %d: %w", i+1, err)
 		}
 		members[i] = p
 		wire = append(wire, out...)
@@ -524,13 +544,15 @@ func RunDKG(rnd io.Reader, eon uint64, n int) ([]*dkg.Result, error) {
 		for len(wire) > 0 {
 			m := wire[0]
 			wire = wire[1:]
+			raw, _ := m.MarshalBinary()
+			transcript.Write(raw)
 			for _, p := range members {
 				if m.Sender() == p.Index() {
 					continue
 				}
 				out, err := p.Handle(m)
 				if err != nil {
-					return nil, fmt.Errorf("devnet: dkg member %d: %w", p.Index(), err)
+					return nil, digest, fmt.Errorf("devnet: dkg member %d: %w", p.Index(), err)
 				}
 				wire = append(wire, out...)
 			}
@@ -545,14 +567,14 @@ func RunDKG(rnd io.Reader, eon uint64, n int) ([]*dkg.Result, error) {
 			break
 		}
 		if rounds > 4 {
-			return nil, errors.New("devnet: dkg did not finish")
+			return nil, digest, errors.New("devnet: dkg did not finish")
 		}
 		// Every message is delivered: close the phase (a timeout in a
 		// networked run).
 		for _, p := range members {
 			out, err := p.Advance()
 			if err != nil {
-				return nil, fmt.Errorf("devnet: dkg member %d: %w", p.Index(), err)
+				return nil, digest, fmt.Errorf("devnet: dkg member %d: %w", p.Index(), err)
 			}
 			wire = append(wire, out...)
 		}
@@ -561,12 +583,13 @@ func RunDKG(rnd io.Reader, eon uint64, n int) ([]*dkg.Result, error) {
 	for i, p := range members {
 		r, err := p.Result()
 		if err != nil {
-			return nil, err
+			return nil, digest, err
 		}
 		if i > 0 && !r.EonPublicKey().Equal(results[0].EonPublicKey()) {
-			return nil, errors.New("devnet: dkg members disagree on the eon key")
+			return nil, digest, errors.New("devnet: dkg members disagree on the eon key")
 		}
 		results[i] = r
 	}
-	return results, nil
+	copy(digest[:], transcript.Sum(nil))
+	return results, digest, nil
 }

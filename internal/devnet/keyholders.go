@@ -103,6 +103,7 @@ func (d *Devnet) StartKeyholder(member int) error {
 	}
 	kh, err := decrypt.NewKeyholder(decrypt.KeyholderConfig{
 		Share:     d.Shares[i],
+		Shares:    d.rotatedShares(i),
 		Feed:      feed,
 		Sinks:     sinks,
 		StateFile: ProgressPath(d.homes()[i]),

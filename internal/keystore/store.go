@@ -19,6 +19,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"strconv"
 	"strings"
 
 	"filippo.io/age"
@@ -285,6 +286,14 @@ const (
 
 // SecretsPath is the secrets file of the keyholder home dir.
 func SecretsPath(dir string) string { return filepath.Join(dir, SecretsFile) }
+
+// EonSecretsPath is where the keyholder home dir keeps the member's
+// secrets for eon after a rotation: one file per further eon, beside
+// SecretsPath, so the outgoing eon's share stays until no pending block
+// needs it.
+func EonSecretsPath(dir string, eon uint64) string {
+	return filepath.Join(dir, "keyholder-eon-"+strconv.FormatUint(eon, 10)+".age")
+}
 
 // ProgressPath is the progress file of the keyholder home dir.
 func ProgressPath(dir string) string { return filepath.Join(dir, ProgressFile) }
