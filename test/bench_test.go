@@ -2,16 +2,11 @@ package test
 
 import (
 	"context"
-	"crypto/rand"
 	"fmt"
-	"slices"
-	"sync"
 	"testing"
 	"time"
 
-	"github.com/ethereum/go-ethereum/common"
-
-	"github.com/veilseq/veil/api/client"
+	"github.com/veilseq/veil/internal/bench"
 	"github.com/veilseq/veil/internal/devnet"
 	"github.com/veilseq/veil/ordering"
 )
@@ -19,11 +14,13 @@ import (
 // BenchmarkDevnet measures a 4-validator devnet's committed envelopes per
 // second and submit→commit latency under an open-loop offered load, with
 // encrypted envelopes and then with plaintext envelopes of the same size
-// and format. Envelopes are sealed before the clock starts, as wallets
-// seal on their own machines: what is measured is the network's work
-// (API, admission on every validator, gossip, consensus, execution). The
-// ratio of the two throughputs is what encryption costs the sequencer;
-// the encrypted run also compares fair ordering with arrival ordering.
+// and format (keyholders off: nothing to decrypt). Envelopes are sealed
+// before the clock starts, as wallets seal on their own machines: what is
+// measured is the network's work (API, admission on every validator,
+// gossip, consensus, execution, and for encrypted envelopes key release
+// and decryption). The encrypted run also compares fair ordering with
+// arrival ordering. The load generator is internal/bench's, as `veil
+// bench` uses it.
 //
 //	go test ./test -run '^$' -bench Devnet -benchtime 1x
 func BenchmarkDevnet(b *testing.B) {
@@ -43,19 +40,14 @@ func BenchmarkDevnet(b *testing.B) {
 			}
 			b.Run(fmt.Sprintf("%s/rule=%s/txs=%d", name, r.name, envelopes), func(b *testing.B) {
 				for range b.N {
-					res := runDevnetLoad(b, envelopes, wallets, plain, r.rule)
-					b.ReportMetric(res.perSecond, "committed/s")
-					b.ReportMetric(float64(res.p50.Milliseconds()), "p50-ms")
-					b.ReportMetric(float64(res.p99.Milliseconds()), "p99-ms")
+					s := runDevnetLoad(b, envelopes, wallets, plain, r.rule, 0)
+					b.ReportMetric(s.CommittedPerSec, "committed/s")
+					b.ReportMetric(s.SubmitToCommit.P50, "p50-ms")
+					b.ReportMetric(s.SubmitToCommit.P99, "p99-ms")
 				}
 			})
 		}
 	}
-}
-
-type loadResult struct {
-	perSecond float64
-	p50, p99  time.Duration
 }
 
 // BenchmarkDevnetLatency offers a paced load well below saturation (40
@@ -72,24 +64,23 @@ func BenchmarkDevnetLatency(b *testing.B) {
 	}{{"fair", ordering.FairOrder{}}, {"arrival", ordering.ArrivalOrder{}}} {
 		b.Run(fmt.Sprintf("rule=%s/rate=%d", r.name, rate), func(b *testing.B) {
 			for range b.N {
-				res := runDevnetLoadPaced(b, envelopes, wallets, false, r.rule, rate)
-				b.ReportMetric(float64(res.p50.Milliseconds()), "p50-ms")
-				b.ReportMetric(float64(res.p99.Milliseconds()), "p99-ms")
+				s := runDevnetLoad(b, envelopes, wallets, false, r.rule, rate)
+				b.ReportMetric(s.SubmitToCommit.P50, "p50-ms")
+				b.ReportMetric(s.SubmitToCommit.P99, "p99-ms")
 			}
 		})
 	}
 }
 
-func runDevnetLoad(b *testing.B, total, wallets int, plain bool, rule ordering.Rule) loadResult {
-	return runDevnetLoadPaced(b, total, wallets, plain, rule, 0)
-}
-
-// runDevnetLoadPaced is runDevnetLoad with the total offered rate capped at
-// rate envelopes a second (0: open loop).
-func runDevnetLoadPaced(b *testing.B, total, wallets int, plain bool, rule ordering.Rule, rate float64) loadResult {
+// runDevnetLoad offers total envelopes from wallets to a fresh devnet at
+// rate envelopes a second in total (0: open loop) and measures them.
+func runDevnetLoad(b *testing.B, total, wallets int, plain bool, rule ordering.Rule, rate float64) *bench.Step {
 	b.StopTimer()
 	cfg := devnetConfig(b.TempDir(), wallets)
 	cfg.Rule = rule
+	if plain {
+		cfg.Keyholders = bench.OfflineKeyholders(cfg.Validators)
+	}
 	d, err := devnet.Start(context.Background(), cfg)
 	if err != nil {
 		b.Fatal(err)
@@ -97,108 +88,19 @@ func runDevnetLoadPaced(b *testing.B, total, wallets int, plain bool, rule order
 	defer d.Stop()
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
-	c, err := client.Dial(d.APIURL())
+	l, err := bench.NewLoad(ctx, bench.DevnetTarget(d, plain))
 	if err != nil {
 		b.Fatal(err)
 	}
-	params, err := c.Params(ctx)
-	if err != nil {
-		b.Fatal(err)
-	}
-
-	// Seal every envelope first: wallet w sends nonces 0, 1, 2, … in order.
-	seal := client.Seal
-	if plain {
-		seal = devnet.SealPlain
-	}
-	queues := make([][][]byte, wallets)
-	for i := range total {
-		w := i % wallets
-		legs := []client.Leg{{Rollup: devnet.DemoRollups[i%2].ID, Data: fmt.Appendf(nil, `{"transfer":%d,"amount":5,"memo":"%0200d"}`, i, i)}}
-		env, err := seal(rand.Reader, params, d.Wallets[w], client.Tx{Legs: legs, Nonce: uint64(len(queues[w]))})
-		if err != nil {
-			b.Fatal(err)
-		}
-		queues[w] = append(queues[w], env.Encode())
-	}
-
-	var mu sync.Mutex
-	submitted := make(map[common.Hash]time.Time, total)
-	committed := make(map[common.Hash]time.Time, total)
-	sub := d.Network.Nodes[0].App().Subscribe(4096)
-	defer sub.Close()
-	allIn := make(chan struct{})
-	go func() {
-		for blk := range sub.C() {
-			now := time.Now()
-			mu.Lock()
-			for _, tx := range blk.Txs {
-				committed[common.Hash(tx.Hash)] = now
-			}
-			n := len(committed)
-			mu.Unlock()
-			if n >= total {
-				close(allIn)
-				return
-			}
-		}
-	}()
-
-	var pace <-chan time.Time
-	if rate > 0 {
-		tk := time.NewTicker(time.Duration(float64(time.Second) / rate))
-		defer tk.Stop()
-		pace = tk.C
-	}
+	defer l.Close()
 	b.StartTimer()
-	start := time.Now()
-	var wg sync.WaitGroup
-	errs := make(chan error, wallets)
-	for _, q := range queues {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for _, raw := range q {
-				if pace != nil {
-					<-pace
-				}
-				at := time.Now()
-				h, err := c.SubmitRaw(ctx, raw)
-				if err != nil {
-					errs <- err
-					return
-				}
-				mu.Lock()
-				submitted[h] = at
-				mu.Unlock()
-			}
-		}()
-	}
-	wg.Wait()
-	close(errs)
-	if err := <-errs; err != nil {
+	s, err := l.Step(ctx, bench.StepConfig{Count: total, Rate: rate, Drain: 4 * time.Minute})
+	b.StopTimer()
+	if err != nil {
 		b.Fatal(err)
 	}
-	select {
-	case <-allIn:
-	case <-ctx.Done():
-		b.Fatal("not every envelope committed")
+	if s.Committed != total {
+		b.Fatalf("%d of %d envelopes committed (%d refused: %s)", s.Committed, total, s.Rejected, s.FirstRejection)
 	}
-	elapsed := time.Since(start)
-	b.StopTimer()
-
-	mu.Lock()
-	defer mu.Unlock()
-	lat := make([]time.Duration, 0, total)
-	for h, at := range submitted {
-		if t, ok := committed[h]; ok {
-			lat = append(lat, t.Sub(at))
-		}
-	}
-	slices.Sort(lat)
-	return loadResult{
-		perSecond: float64(total) / elapsed.Seconds(),
-		p50:       lat[len(lat)/2],
-		p99:       lat[len(lat)*99/100],
-	}
+	return s
 }

@@ -1,0 +1,143 @@
+package bench
+
+import (
+	"crypto/ecdsa"
+	"crypto/rand"
+	"fmt"
+	"time"
+
+	"github.com/ethereum/go-ethereum/crypto"
+
+	"github.com/veilseq/veil/threshold"
+)
+
+// CryptoStep is one per-transaction cryptographic operation the devnet
+// does, calibrated in process.
+type CryptoStep struct {
+	Name string `json:"name"`
+	// PerOpUS is the CPU time of one operation for one transaction, in
+	// microseconds (batched operations divided by the batch size).
+	PerOpUS float64 `json:"per_op_us"`
+	// Count is how many times the whole devnet does it per transaction.
+	Count int `json:"count"`
+	// InPlaintext: the plaintext run already pays it (admission's
+	// signature check), so the bound does not add it again.
+	InPlaintext bool `json:"in_plaintext"`
+}
+
+// PerTxUS is the step's CPU per transaction across the devnet.
+func (c CryptoStep) PerTxUS() float64 { return c.PerOpUS * float64(c.Count) }
+
+// CalibrateCrypto times, in process CPU, the per-transaction crypto of a
+// devnet of n members with threshold t whose blocks carry m envelopes:
+//
+//   - n signature checks (every validator's CheckTx recovers the sender);
+//   - 3n identity derivations (each keyholder, each node's share pool,
+//     each node checking the recorded keys);
+//   - n key shares (one per keyholder);
+//   - n·n share verifications (every node checks every member's batch of
+//     m shares; threshold.VerifyKeyShares, per envelope);
+//   - n aggregations of t shares (every node's soft decryption);
+//   - n ciphertext parses and n decryptions (every node, soft; the firm
+//     decryption reuses the soft result);
+//   - n decryption-key verifications (every node checks the keys a block
+//     records, batched over m).
+//
+// Each operation runs in a loop of at least minTime wall time.
+func CalibrateCrypto(n, t, m int, minTime time.Duration) ([]CryptoStep, error) {
+	m = max(1, min(m, 2000))
+	pk, sks, err := threshold.DealKeys(rand.Reader, 1, t, n)
+	if err != nil {
+		return nil, err
+	}
+	ids := make([]threshold.Identity, m)
+	for i := range ids {
+		var sender [20]byte
+		var prefix [32]byte
+		sender[0], prefix[0], prefix[1] = byte(i), byte(i>>8), byte(i)
+		ids[i] = threshold.DeriveIdentity("veil-bench", 1, sender, prefix)
+	}
+	shares := make(map[int][]*threshold.KeyShare, t)
+	for i := 1; i <= t; i++ {
+		shares[i] = sks[i-1].KeyShares(ids)
+	}
+	keys, err := threshold.AggregateKeys(pk, ids, shares)
+	if err != nil {
+		return nil, err
+	}
+	header := make([]byte, 64)
+	ct, err := threshold.Encrypt(rand.Reader, pk, ids[0], header, make([]byte, 256))
+	if err != nil {
+		return nil, err
+	}
+	key, err := ecdsa.GenerateKey(crypto.S256(), rand.Reader)
+	if err != nil {
+		return nil, err
+	}
+	digest := crypto.Keccak256([]byte("bench"))
+	sig, err := crypto.Sign(digest, key)
+	if err != nil {
+		return nil, err
+	}
+
+	var failed error
+	check := func(err error) {
+		if err != nil && failed == nil {
+			failed = err
+		}
+	}
+	steps := []struct {
+		CryptoStep
+		batch int
+		op    func()
+	}{
+		{CryptoStep{Name: "signature check (secp256k1 recovery)", Count: n, InPlaintext: true}, 1, func() {
+			_, err := crypto.Ecrecover(digest, sig)
+			check(err)
+		}},
+		{CryptoStep{Name: "identity derivation (hash to G1)", Count: 3 * n}, 1, func() {
+			threshold.DeriveIdentity("veil-bench", 1, [20]byte{1}, [32]byte{2})
+		}},
+		{CryptoStep{Name: "key share generation", Count: n}, 1, func() { sks[0].KeyShare(ids[0]) }},
+		{CryptoStep{Name: fmt.Sprintf("share verification, batch of %d", m), Count: n * n}, m, func() {
+			check(threshold.VerifyKeyShares(rand.Reader, pk, 1, ids, shares[1]))
+		}},
+		{CryptoStep{Name: fmt.Sprintf("aggregation, t=%d of n=%d", t, n), Count: n}, m, func() {
+			_, err := threshold.AggregateKeys(pk, ids, shares)
+			check(err)
+		}},
+		{CryptoStep{Name: "decryption (parse U, pairing, AEAD)", Count: n}, 1, func() {
+			c, err := threshold.ParseCiphertext(ct)
+			check(err)
+			if err == nil {
+				_, err = c.Decrypt(keys[0], header)
+				check(err)
+			}
+		}},
+		{CryptoStep{Name: fmt.Sprintf("recorded key verification, batch of %d", m), Count: n}, m, func() {
+			check(threshold.VerifyDecryptionKeys(rand.Reader, pk, ids, keys))
+		}},
+	}
+	out := make([]CryptoStep, len(steps))
+	for i, s := range steps {
+		s.PerOpUS = cpuPerOp(s.op, minTime).Seconds() * 1e6 / float64(s.batch)
+		out[i] = s.CryptoStep
+	}
+	if failed != nil {
+		return nil, fmt.Errorf("bench: calibration: %w", failed)
+	}
+	return out, nil
+}
+
+// cpuPerOp runs op until at least minTime of wall time and three runs
+// have passed and returns the process CPU time per run.
+func cpuPerOp(op func(), minTime time.Duration) time.Duration {
+	op() // warm up (tables, caches)
+	start, cpu0 := time.Now(), processCPU()
+	runs := 0
+	for runs < 3 || time.Since(start) < minTime {
+		op()
+		runs++
+	}
+	return (processCPU() - cpu0) / time.Duration(runs)
+}

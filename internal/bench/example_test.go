@@ -1,0 +1,36 @@
+package bench_test
+
+import (
+	"context"
+	"os"
+	"time"
+
+	"github.com/veilseq/veil/internal/bench"
+)
+
+// Run steps the offered rate up against a fresh 4-validator devnet, runs
+// the same search with plaintext envelopes, calibrates the crypto and
+// prints the Markdown report (not run: it takes minutes).
+func ExampleRun() {
+	r, err := bench.Run(context.Background(), bench.Config{Step: 10 * time.Second, PlaintextToo: true, Progress: os.Stderr})
+	if err != nil {
+		panic(err)
+	}
+	_ = r.WriteMarkdown(os.Stdout)
+}
+
+// A Load offers steps of load to a target and measures each.
+func ExampleLoad_Step() {
+	ctx := context.Background()
+	keys, rollups := bench.Target{}.Wallets, []uint64{1001}
+	l, err := bench.NewLoad(ctx, &bench.Target{URL: "http://127.0.0.1:26670", Wallets: keys, Rollups: rollups})
+	if err != nil {
+		panic(err)
+	}
+	defer l.Close()
+	s, err := l.Step(ctx, bench.StepConfig{Count: 1000, Rate: 100})
+	if err != nil {
+		panic(err)
+	}
+	_ = s.CommittedPerSec
+}

@@ -1,0 +1,242 @@
+package bench
+
+import (
+	"fmt"
+	"io"
+	"strings"
+	"time"
+)
+
+// Percentiles are latencies in milliseconds over N samples (nearest
+// rank); all zero when nothing was measured.
+type Percentiles struct {
+	N   int     `json:"n"`
+	P50 float64 `json:"p50_ms"`
+	P90 float64 `json:"p90_ms"`
+	P99 float64 `json:"p99_ms"`
+}
+
+// Step is one step of offered load and what it measured.
+type Step struct {
+	// OfferedRate is the envelopes a second offered (0: open loop).
+	OfferedRate    float64 `json:"offered_rate"`
+	Submitted      int     `json:"submitted"`
+	Rejected       int     `json:"rejected"`
+	FirstRejection string  `json:"first_rejection,omitempty"`
+	Committed      int     `json:"committed"`
+	// SubmitWindowS is the submission window; CommitWindowS runs from
+	// the first submission to the last of the step's envelopes
+	// committing. CommittedPerSec is Committed ÷ CommitWindowS.
+	SubmitWindowS   float64 `json:"submit_window_s"`
+	CommitWindowS   float64 `json:"commit_window_s"`
+	CommittedPerSec float64 `json:"committed_per_s"`
+	Blocks          int     `json:"blocks"`
+	MeanBlockTxs    float64 `json:"mean_block_txs"`
+
+	SubmitToCommit Percentiles `json:"submit_to_commit"`
+	SubmitToSoft   Percentiles `json:"submit_to_soft"`
+	SubmitToFirm   Percentiles `json:"submit_to_firm"`
+	CommitToSoft   Percentiles `json:"commit_to_soft"`
+	CommitToFirm   Percentiles `json:"commit_to_firm"`
+	BlockInterval  Percentiles `json:"block_interval"`
+
+	// CPUPerTxUS is the process's user+system CPU over the commit window
+	// ÷ Committed, in microseconds; CPUCores the CPU time ÷ the window.
+	// Meaningful when the whole network runs in this process.
+	CPUPerTxUS float64 `json:"cpu_per_tx_us"`
+	CPUCores   float64 `json:"cpu_cores"`
+	// VoteExtBytesPerBlock and VoteExtBytesPerTx are the bytes of the
+	// blocks' 0xF0 system transactions (vote extensions and their
+	// signatures), per block and per committed envelope (devnet only).
+	VoteExtBytesPerBlock float64 `json:"vote_ext_bytes_per_block"`
+	VoteExtBytesPerTx    float64 `json:"vote_ext_bytes_per_tx"`
+
+	// CommitTipAtEnd and SoftTipAtEnd are validator 0's tips when the
+	// submission window ended; KeepsUp is whether they were within
+	// KeepUpHeights (always true for plaintext runs, which decrypt
+	// nothing).
+	CommitTipAtEnd int64 `json:"commit_tip_at_end"`
+	SoftTipAtEnd   int64 `json:"soft_tip_at_end"`
+	KeepsUp        bool  `json:"keeps_up"`
+}
+
+// Series is one mode's steps; Best indexes the step with the highest
+// committed rate among those that kept up (-1 if none did).
+type Series struct {
+	Mode  string `json:"mode"` // "encrypted" or "plaintext"
+	Steps []Step `json:"steps"`
+	Best  int    `json:"best"`
+}
+
+// BestStep returns the best step, or nil.
+func (r *Series) BestStep() *Step {
+	if r == nil || r.Best < 0 || r.Best >= len(r.Steps) {
+		return nil
+	}
+	return &r.Steps[r.Best]
+}
+
+// Bound is the throughput the machine allows the devnet, from costs
+// measured in the same run.
+type Bound struct {
+	Cores int `json:"cores"`
+	// PlainCPUPerTxUS is consensus and admission per envelope: the
+	// plaintext run's best step's CPU per committed envelope.
+	PlainCPUPerTxUS float64 `json:"plain_cpu_per_tx_us"`
+	// CryptoPerTxUS sums Crypto's steps not already in the plaintext run.
+	CryptoPerTxUS float64      `json:"crypto_per_tx_us"`
+	Crypto        []CryptoStep `json:"crypto"`
+	// TxPerSec = Cores ÷ (PlainCPUPerTxUS + CryptoPerTxUS).
+	TxPerSec float64 `json:"tx_per_s"`
+	// Dominant names the largest per-transaction cost.
+	Dominant string `json:"dominant"`
+}
+
+// Report is a bench run's result.
+type Report struct {
+	Command    string    `json:"command"`
+	Started    time.Time `json:"started"`
+	Machine    Machine   `json:"machine"`
+	Validators int       `json:"validators"`
+	Threshold  int       `json:"threshold"`
+	Wallets    int       `json:"wallets"`
+	StepS      float64   `json:"step_s"`
+	// BlockIntervalMS is the devnet's configured timeout_commit.
+	BlockIntervalMS float64 `json:"block_interval_ms"`
+	Remote          string  `json:"remote,omitempty"`
+
+	Encrypted Series  `json:"encrypted"`
+	Plaintext *Series `json:"plaintext,omitempty"`
+	// Ratio is the encrypted best committed rate ÷ the plaintext one.
+	Ratio float64 `json:"ratio"`
+	Bound *Bound  `json:"bound,omitempty"`
+	// ToBound is the encrypted best committed rate ÷ Bound.TxPerSec.
+	ToBound float64 `json:"to_bound"`
+	Checks  Checks  `json:"checks"`
+}
+
+// Checks are the acceptance criteria, evaluated on the encrypted best
+// step.
+type Checks struct {
+	KeepsUp            bool    `json:"keeps_up"`
+	AtLeast08OfBound   bool    `json:"at_least_0_8_of_bound"`
+	CommitToSoftP50OK  bool    `json:"commit_to_soft_p50_le_100ms"`
+	SubmitToSoftP50OK  bool    `json:"submit_to_soft_p50_le_2_intervals_plus_100ms"`
+	PlaintextRunRan    bool    `json:"plaintext_run_ran"`
+	CryptoCalibrated   bool    `json:"crypto_calibrated"`
+	MeasuredBlockIntMS float64 `json:"measured_block_interval_p50_ms"`
+}
+
+// Machine describes where the run happened.
+type Machine struct {
+	Cores     int        `json:"cores"`
+	CPU       string     `json:"cpu"`
+	Go        string     `json:"go"`
+	LoadStart [3]float64 `json:"load_start"`
+	LoadEnd   [3]float64 `json:"load_end"`
+}
+
+func (r *Report) evaluate() {
+	enc := r.Encrypted.BestStep()
+	if enc == nil {
+		return
+	}
+	r.Checks.KeepsUp = enc.KeepsUp
+	if p := r.Plaintext.BestStep(); p != nil && p.CommittedPerSec > 0 {
+		r.Ratio = enc.CommittedPerSec / p.CommittedPerSec
+		r.Checks.PlaintextRunRan = true
+	}
+	if r.Bound != nil && r.Bound.TxPerSec > 0 {
+		r.ToBound = enc.CommittedPerSec / r.Bound.TxPerSec
+		r.Checks.AtLeast08OfBound = r.ToBound >= 0.8
+		r.Checks.CryptoCalibrated = len(r.Bound.Crypto) > 0
+	}
+	interval := enc.BlockInterval.P50
+	r.Checks.MeasuredBlockIntMS = interval
+	r.Checks.CommitToSoftP50OK = enc.CommitToSoft.N > 0 && enc.CommitToSoft.P50 <= 100
+	r.Checks.SubmitToSoftP50OK = enc.SubmitToSoft.N > 0 && interval > 0 && enc.SubmitToSoft.P50 <= 2*interval+100
+}
+
+func yes(ok bool) string {
+	if ok {
+		return "yes"
+	}
+	return "**no**"
+}
+
+func pct(p Percentiles) string {
+	if p.N == 0 {
+		return "–"
+	}
+	return fmt.Sprintf("%.0f / %.0f / %.0f", p.P50, p.P90, p.P99)
+}
+
+func rate(r float64) string {
+	if r == 0 {
+		return "open loop"
+	}
+	return fmt.Sprintf("%.0f", r)
+}
+
+// WriteMarkdown writes the report as Markdown.
+func (r *Report) WriteMarkdown(w io.Writer) error {
+	var b strings.Builder
+	fmt.Fprintf(&b, "## veil bench\n\n")
+	fmt.Fprintf(&b, "`%s`\n\n", r.Command)
+	m := r.Machine
+	fmt.Fprintf(&b, "Machine: %d cores, %s, %s; load average %.2f %.2f %.2f at start, %.2f %.2f %.2f at end.\n",
+		m.Cores, m.CPU, m.Go, m.LoadStart[0], m.LoadStart[1], m.LoadStart[2], m.LoadEnd[0], m.LoadEnd[1], m.LoadEnd[2])
+	if r.Remote != "" {
+		fmt.Fprintf(&b, "Target: %s, %d wallets, steps of %.0f s.\n\n", r.Remote, r.Wallets, r.StepS)
+	} else {
+		fmt.Fprintf(&b, "Devnet: %d validators, %d keyholders (t = %d), timeout_commit %.0f ms, %d wallets, steps of %.0f s.\n\n",
+			r.Validators, r.Validators, r.Threshold, r.BlockIntervalMS, r.Wallets, r.StepS)
+	}
+	b.WriteString("| mode | offered/s | committed/s | txs/block | submit→commit p50/p90/p99 ms | submit→soft | submit→firm | commit→soft | commit→firm | CPU/tx µs | cores busy | vote ext B/block (B/tx) | soft tip lag | keeps up |\n")
+	b.WriteString("|---|---:|---:|---:|---|---|---|---|---|---:|---:|---:|---:|---|\n")
+	for _, run := range []*Series{&r.Encrypted, r.Plaintext} {
+		if run == nil {
+			continue
+		}
+		for i, s := range run.Steps {
+			mark := ""
+			if i == run.Best {
+				mark = " **(best)**"
+			}
+			fmt.Fprintf(&b, "| %s%s | %s | %.0f | %.1f | %s | %s | %s | %s | %s | %.0f | %.2f | %.0f (%.1f) | %d | %s |\n",
+				run.Mode, mark, rate(s.OfferedRate), s.CommittedPerSec, s.MeanBlockTxs, pct(s.SubmitToCommit),
+				pct(s.SubmitToSoft), pct(s.SubmitToFirm), pct(s.CommitToSoft), pct(s.CommitToFirm),
+				s.CPUPerTxUS, s.CPUCores, s.VoteExtBytesPerBlock, s.VoteExtBytesPerTx, s.CommitTipAtEnd-s.SoftTipAtEnd, yes(s.KeepsUp))
+		}
+	}
+	b.WriteString("\n")
+	if bd := r.Bound; bd != nil {
+		fmt.Fprintf(&b, "Bound: %d cores ÷ (%.0f µs consensus and admission per tx, plaintext run + %.0f µs crypto per tx) = **%.0f tx/s**; dominant: %s.\n\n",
+			bd.Cores, bd.PlainCPUPerTxUS, bd.CryptoPerTxUS, bd.TxPerSec, bd.Dominant)
+		b.WriteString("| per-tx crypto (calibrated in this run) | µs per op | × per tx | µs per tx |\n|---|---:|---:|---:|\n")
+		for _, c := range bd.Crypto {
+			note := ""
+			if c.InPlaintext {
+				note = " (in the plaintext CPU)"
+			}
+			fmt.Fprintf(&b, "| %s%s | %.1f | %d | %.0f |\n", c.Name, note, c.PerOpUS, c.Count, c.PerTxUS())
+		}
+		b.WriteString("\n")
+	}
+	if enc := r.Encrypted.BestStep(); enc != nil {
+		fmt.Fprintf(&b, "Encrypted best: **%.0f committed tx/s**", enc.CommittedPerSec)
+		if r.Bound != nil {
+			fmt.Fprintf(&b, ", %.2f of the bound (≥ 0.8: %s)", r.ToBound, yes(r.Checks.AtLeast08OfBound))
+		}
+		if r.Plaintext != nil {
+			fmt.Fprintf(&b, "; encrypted/plaintext ratio %.2f", r.Ratio)
+		}
+		fmt.Fprintf(&b, ".\ncommit→soft p50 %.0f ms (≤ 100: %s); submit→soft p50 %.0f ms (≤ 2 × %.0f ms interval + 100: %s); soft keeps up: %s.\n",
+			enc.CommitToSoft.P50, yes(r.Checks.CommitToSoftP50OK), enc.SubmitToSoft.P50, r.Checks.MeasuredBlockIntMS,
+			yes(r.Checks.SubmitToSoftP50OK), yes(r.Checks.KeepsUp))
+	} else {
+		b.WriteString("No encrypted step kept up.\n")
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
