@@ -62,6 +62,10 @@ const (
 	escapeSolutionSize = 4 + vdf.ElementSize + vdf.ProofSize
 	// maxEscapeRecordsPerBlock bounds the blocks one proposal resolves.
 	maxEscapeRecordsPerBlock = 4
+	// maxEscapeScan is how many of the oldest pending blocks a proposer
+	// considers, so blocks still being solved do not hold back younger
+	// ones it can resolve.
+	maxEscapeScan = 64
 )
 
 var (
@@ -409,7 +413,7 @@ func (a *App) appendEscapeRecords(st committed, height int64, txs [][]byte, used
 		return txs, nil
 	}
 	a.mu.RLock()
-	heights, err := a.pendingHeights(st, maxKeyRecordsPerBlock)
+	heights, err := a.pendingHeights(st, maxEscapeScan)
 	a.mu.RUnlock()
 	if err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrInternal, err)

@@ -377,3 +377,27 @@ func BenchmarkEscapeVerify(b *testing.B) {
 		})
 	}
 }
+
+// TestEscapeHatchSkipsUnsolvedBlocks: a block still being solved does not
+// hold back a younger one the proposer can resolve.
+func TestEscapeHatchSkipsUnsolvedBlocks(t *testing.T) {
+	w := newWorld(t, 2).withEscapeHatch()
+	a := w.newApp(dbm.NewMemDB())
+	finalize(t, a, w.lockedTx(0, 0)) // 1: needs a solution
+	plain := w.tx(1, 0, testMinFee)
+	finalize(t, a, plain) // 2: resolvable with an empty record
+	for range testEscapeBlocks - 1 {
+		finalize(t, a)
+	}
+	txs := prepare(t, a, 1<<20) // no escape source: block 1 waits
+	if len(txs) != 1 || !bytes.Equal(txs[0], EscapeRecord{Height: 2}.Marshal()) {
+		t.Fatalf("proposal %x, want the empty record of block 2", txs)
+	}
+	finalize(t, a, txs...)
+	if r, err := a.Tx(keccak(plain)); err != nil || r.Status != TxUndecryptable {
+		t.Fatalf("block 2 envelope %v, %v", r.Status, err)
+	}
+	if hs, _ := a.PendingHeights(10); len(hs) != 1 || hs[0] != 1 {
+		t.Fatalf("pending %v", hs)
+	}
+}

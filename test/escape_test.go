@@ -4,11 +4,13 @@ import (
 	"context"
 	"crypto/rand"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/ethereum/go-ethereum/common"
 
+	"github.com/veilseq/veil/api"
 	"github.com/veilseq/veil/api/client"
 	"github.com/veilseq/veil/internal/devnet"
 	"github.com/veilseq/veil/ordering"
@@ -137,6 +139,22 @@ func TestEscapeHatchWithCommitteeOffline(t *testing.T) {
 			if err != nil || !ok || recordedAt < height+escapeBlocks {
 				t.Errorf("node %d: height %d resolved at %d (ok %v, %v), before the delay", i, height, recordedAt, ok, err)
 			}
+		}
+	}
+
+	// The wallet API reports the outcome as final: decrypted, or failed
+	// with the reason.
+	for h := range heights {
+		st, err := c.Status(ctx, h)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := api.TxFailed
+		if locked[h] {
+			want = api.TxDecrypted
+		}
+		if st.State != want || (want == api.TxFailed && !strings.Contains(st.Reason, "escape-hatch")) {
+			t.Errorf("%s (locked %v): API status %v %q", h, locked[h], st.State, st.Reason)
 		}
 	}
 

@@ -333,6 +333,8 @@ func (b *Backend) TxStatus(_ context.Context, hash common.Hash) (api.TxStatus, e
 			st.State, st.Level = api.TxDecrypted, api.LevelFirm
 		case ordering.TxDecryptFailed:
 			st.State, st.Reason = api.TxFailed, "the payload did not decrypt or decode; the fee was charged"
+		case ordering.TxUndecryptable:
+			st.State, st.Reason = api.TxFailed, "the committee withheld the block's keys past the escape-hatch delay and the envelope had no time-lock; the fee was charged"
 		default:
 			st.State, st.Level = api.TxIncluded, api.LevelPending
 			if b.cfg.Soft != nil {
@@ -437,7 +439,7 @@ func (b *Backend) Block(_ context.Context, height uint64) (api.Block, error) {
 			switch rec.Status {
 			case ordering.TxDecrypted:
 				tx.State = api.TxDecrypted
-			case ordering.TxDecryptFailed:
+			case ordering.TxDecryptFailed, ordering.TxUndecryptable:
 				tx.State = api.TxFailed
 			default:
 				firm = false
