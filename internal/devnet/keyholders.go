@@ -117,6 +117,7 @@ func (d *Devnet) StartKeyholder(member int) error {
 	sigFeed := decrypt.NewAppFeed(d.Network.Nodes[i].App())
 	signer, err := decrypt.NewSigner(decrypt.SignerConfig{
 		Share:     d.Shares[i],
+		Shares:    d.rotatedShares(i),
 		ChainID:   d.Network.Nodes[i].App().ChainID(),
 		Roots:     sigFeed,
 		Feed:      sigFeed,

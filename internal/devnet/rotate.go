@@ -74,6 +74,7 @@ func (d *Devnet) Rotate(ctx context.Context) (Rotation, error) {
 	for i, rk := range d.keyholders {
 		if rk != nil {
 			rk.kh.AddShare(shares[i])
+			rk.signer.AddShare(shares[i])
 		}
 	}
 	d.dmu.Unlock()
