@@ -58,3 +58,9 @@ type BatchSignatureEntry struct {
 	// Partial is a threshold.PartialSignature encoding.
 	Partial []byte
 }
+
+// SignedTipKey is the header that carries a node's signed tip (see
+// SubmitBatchSignaturesResponse.signed_tip) on a failed
+// SubmitBatchSignatures, ALREADY_EXISTS above all: a keyholder sending
+// partials again learns the node's tip from it.
+const SignedTipKey = "veil-signed-tip"

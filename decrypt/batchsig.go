@@ -42,7 +42,10 @@ type RootSignatures struct {
 // SignaturePool in process (SignaturePoolSink), or a node's
 // KeyholderService over the network (Client).
 type SignatureSink interface {
-	SubmitBatchSignatures(ctx context.Context, s *RootSignatures) error
+	// SubmitBatchSignatures returns the node's signed tip after the
+	// submission (SignaturePool.SignedTip), also with ErrSigDuplicate;
+	// 0 when it is unknown.
+	SubmitBatchSignatures(ctx context.Context, s *RootSignatures) (signedTip int64, err error)
 }
 
 // RootSource gives the batch root of a firm height as the local node

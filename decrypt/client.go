@@ -3,10 +3,13 @@ package decrypt
 import (
 	"context"
 	"crypto/ed25519"
+	"errors"
 	"net/http"
+	"strconv"
 
 	"connectrpc.com/connect"
 
+	"github.com/veilseq/veil/api"
 	veilv1 "github.com/veilseq/veil/api/gen/veil/v1"
 	"github.com/veilseq/veil/api/gen/veil/v1/veilv1connect"
 )
@@ -46,16 +49,23 @@ func (c *Client) SubmitKeyShares(ctx context.Context, r *Release) error {
 }
 
 // SubmitBatchSignatures implements SignatureSink.
-func (c *Client) SubmitBatchSignatures(ctx context.Context, s *RootSignatures) error {
+func (c *Client) SubmitBatchSignatures(ctx context.Context, s *RootSignatures) (int64, error) {
 	entries, sig, err := SignRootSignatures(c.key, c.chainID, s)
 	if err != nil {
-		return err
+		return 0, err
 	}
 	req := &veilv1.SubmitBatchSignaturesRequest{Eon: s.Eon, Member: uint32(s.Member), Signature: sig,
 		Entries: make([]*veilv1.BatchSignatureShare, len(entries))}
 	for i, e := range entries {
 		req.Entries[i] = &veilv1.BatchSignatureShare{Height: e.Height, BatchRoot: e.Root, PartialSignature: e.Partial}
 	}
-	_, err = c.c.SubmitBatchSignatures(ctx, connect.NewRequest(req))
-	return err
+	resp, err := c.c.SubmitBatchSignatures(ctx, connect.NewRequest(req))
+	if err != nil {
+		var tip int64
+		if ce := new(connect.Error); errors.As(err, &ce) {
+			tip, _ = strconv.ParseInt(ce.Meta().Get(api.SignedTipKey), 10, 64)
+		}
+		return max(tip, 0), err
+	}
+	return resp.Msg.GetSignedTip(), nil
 }

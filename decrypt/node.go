@@ -322,33 +322,33 @@ func (s *Service) authenticate(eon uint64, member uint32, msg func() []byte, sig
 // SubmitBatchSignatures implements server.KeyholderBackend: it
 // authenticates the submission like SubmitKeyShares, decodes the entries
 // and hands them to the signature pool. Entries the pool takes stay
-// taken when others fail.
-func (s *Service) SubmitBatchSignatures(_ context.Context, sub api.BatchSignatureSubmission) error {
+// taken when others fail. It returns the node's signed tip.
+func (s *Service) SubmitBatchSignatures(_ context.Context, sub api.BatchSignatureSubmission) (int64, error) {
 	if s.Sigs == nil {
-		return fmt.Errorf("%w: this node does not collect batch signatures", api.ErrNotFound)
+		return 0, fmt.Errorf("%w: this node does not collect batch signatures", api.ErrNotFound)
 	}
 	msg := func() []byte { return BatchSignaturesMessage(s.app.ChainID(), sub.Eon, int(sub.Member), sub.Entries) }
 	if err := s.authenticate(sub.Eon, sub.Member, msg, sub.Signature); err != nil {
-		return err
+		return 0, err
 	}
 	entries, err := DecodeRootSignatures(int(sub.Member), sub.Entries)
 	if err != nil {
-		return fmt.Errorf("%w: %v", api.ErrInvalidSignatures, err)
+		return 0, fmt.Errorf("%w: %v", api.ErrInvalidSignatures, err)
 	}
 	err = firstSigError(s.Sigs.Add(sub.Eon, int(sub.Member), entries))
 	switch {
 	case err == nil:
-		return nil
+		return s.Sigs.SignedTip(), nil
 	case errors.Is(err, ErrSigDuplicate):
-		return fmt.Errorf("%w: %v", api.ErrAlreadySubmitted, err)
+		return s.Sigs.SignedTip(), fmt.Errorf("%w: %v", api.ErrAlreadySubmitted, err)
 	case errors.Is(err, ErrSigTooFar):
-		return fmt.Errorf("%w: %v", api.ErrNotYet, err)
+		return 0, fmt.Errorf("%w: %v", api.ErrNotYet, err)
 	case errors.Is(err, ErrNotMember), errors.Is(err, ErrUnknownEon):
-		return fmt.Errorf("%w: %v", api.ErrPermissionDenied, err)
+		return 0, fmt.Errorf("%w: %v", api.ErrPermissionDenied, err)
 	case errors.Is(err, ErrRootMismatch), errors.Is(err, ErrBadPartialSig), errors.Is(err, ErrMalformedSignatures), errors.Is(err, ErrWrongSigEon):
-		return fmt.Errorf("%w: %v", api.ErrInvalidSignatures, err)
+		return 0, fmt.Errorf("%w: %v", api.ErrInvalidSignatures, err)
 	}
-	return err
+	return 0, err
 }
 
 // FeedSource gives a rollup feed the pool's soft decryptions.

@@ -49,7 +49,12 @@ type SignerConfig struct {
 	MaxBehind int64
 	// Retry is the wait before resending to a sink that failed. Default
 	// 500 ms.
-	Retry  time.Duration
+	Retry time.Duration
+	// Resend is how long a sink's signed tip may stay below heights it
+	// took before the signer sends them again. A node keeps partials it
+	// has not aggregated in memory, so one that restarted lost them and
+	// would otherwise never sign those heights. Default 2 s.
+	Resend time.Duration
 	Logger *slog.Logger
 }
 
@@ -58,15 +63,20 @@ type SignerConfig struct {
 // sink. It signs only heights whose root its own node has (Roots), so it
 // never signs a root it did not compute. Each sink has its own cursor: a
 // sink that is down or refuses a height as too far ahead gets the heights
-// again from its cursor, several per call; the saved progress is the
-// lowest cursor.
+// again from its cursor, several per call. A sink reports its signed tip
+// with each submission; heights it took but has not signed stay with the
+// signer, and are sent again when its tip stays below them for Resend
+// (the node restarted and lost the partials it held). The saved progress
+// is the lowest height every sink has both taken and signed.
 type Signer struct {
 	cfg SignerConfig
 
 	mu       sync.Mutex
 	signed   int64                                // highest height signed
 	cursors  []int64                              // per sink, the last height it took
-	progress int64                                // saved: min(cursors)
+	tips     []int64                              // per sink, its signed tip as last reported
+	stuck    []time.Time                          // per sink, when its tip last rose
+	progress int64                                // saved: min over sinks of min(cursor, tip)
 	shares   map[uint64]*threshold.SecretKeyShare // by eon
 	heights  map[int64]signedHeight               // above progress
 }
@@ -97,6 +107,9 @@ func NewSigner(cfg SignerConfig) (*Signer, error) {
 	if cfg.Retry <= 0 {
 		cfg.Retry = 500 * time.Millisecond
 	}
+	if cfg.Resend <= 0 {
+		cfg.Resend = 2 * time.Second
+	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
@@ -116,8 +129,10 @@ func NewSigner(cfg SignerConfig) (*Signer, error) {
 	}
 	s.signed = s.progress
 	s.cursors = make([]int64, len(cfg.Sinks))
+	s.tips = make([]int64, len(cfg.Sinks))
+	s.stuck = make([]time.Time, len(cfg.Sinks))
 	for i := range s.cursors {
-		s.cursors[i] = s.progress
+		s.cursors[i], s.tips[i], s.stuck[i] = s.progress, s.progress, time.Now()
 	}
 	return s, nil
 }
@@ -246,9 +261,10 @@ func (s *Signer) push(ctx context.Context, i int) bool {
 	sink := s.cfg.Sinks[i]
 	for {
 		s.mu.Lock()
-		if s.signed-s.cursors[i] > s.cfg.MaxBehind {
-			s.cfg.Logger.Warn("signer: sink too far behind; skipping heights", "sink", i, "from", s.cursors[i]+1, "to", s.signed-s.cfg.MaxBehind)
-			s.cursors[i] = s.signed - s.cfg.MaxBehind
+		if s.signed-min(s.cursors[i], s.tips[i]) > s.cfg.MaxBehind {
+			s.cfg.Logger.Warn("signer: sink too far behind; skipping heights", "sink", i, "from", min(s.cursors[i], s.tips[i])+1, "to", s.signed-s.cfg.MaxBehind)
+			s.cursors[i] = max(s.cursors[i], s.signed-s.cfg.MaxBehind)
+			s.tips[i] = max(s.tips[i], s.signed-s.cfg.MaxBehind)
 		}
 		// One eon a call: heights up to the first of another eon;
 		// heights without a partial are passed over.
@@ -266,17 +282,26 @@ func (s *Signer) push(ctx context.Context, i int) bool {
 			}
 			to = h
 		}
-		s.mu.Unlock()
 		if to < from {
+			resend := s.tips[i] < s.cursors[i] && time.Since(s.stuck[i]) >= s.cfg.Resend
+			if resend {
+				s.cfg.Logger.Info("signer: sink's signed tip stays below heights it took; sending them again", "sink", i, "tip", s.tips[i], "took", s.cursors[i])
+				s.cursors[i], s.stuck[i] = s.tips[i], time.Now()
+			}
+			s.mu.Unlock()
+			if resend {
+				continue
+			}
 			return false
 		}
+		s.mu.Unlock()
 		if rs == nil { // nothing to sign in from..to
 			s.mu.Lock()
 			s.cursors[i] = to
 			s.mu.Unlock()
 			continue
 		}
-		err := sink.SubmitBatchSignatures(ctx, rs)
+		tip, err := sink.SubmitBatchSignatures(ctx, rs)
 		if err != nil && !takenOrRefused(err) {
 			s.cfg.Logger.Warn("signer: submit failed; will retry", "sink", i, "from", from, "to", to, "err", err)
 			return true
@@ -286,6 +311,10 @@ func (s *Signer) push(ctx context.Context, i int) bool {
 		}
 		s.mu.Lock()
 		s.cursors[i] = to
+		if (err == nil || isDuplicateSig(err)) && tip > s.tips[i] {
+			s.tips[i], s.stuck[i] = tip, time.Now()
+			s.cursors[i] = max(s.cursors[i], tip) // signed already: nothing to send below it
+		}
 		s.mu.Unlock()
 	}
 }
@@ -312,12 +341,13 @@ func takenOrRefused(err error) bool {
 	return false
 }
 
-// saveProgress saves the lowest cursor and drops what every sink took.
+// saveProgress saves the lowest height every sink has taken and signed,
+// and drops what is below it.
 func (s *Signer) saveProgress() error {
 	s.mu.Lock()
 	low := s.signed
-	for _, c := range s.cursors {
-		low = min(low, c)
+	for i, c := range s.cursors {
+		low = min(low, c, s.tips[i])
 	}
 	changed := low != s.progress
 	s.progress = low

@@ -29,6 +29,9 @@ var (
 type SignatureStore interface {
 	SetSignature(feed.SignedRoot) error
 	Signature(height int64) (*feed.SignedRoot, error)
+	// SignedTip is the highest height up to which every firm height
+	// is signed.
+	SignedTip() int64
 }
 
 var _ SignatureStore = (*feed.Feed)(nil)
@@ -243,13 +246,15 @@ func (p *SignaturePool) verify(pk *threshold.EonPublicKey, eon uint64, member in
 
 func (p *SignaturePool) aggregate(pk *threshold.EonPublicKey, eon uint64, height int64, root common.Hash, msg []byte, group []*threshold.PartialSignature) {
 	fail := func(err error) {
-		// Unreachable with verified partials; reopen the height so
-		// later partials can still complete it.
+		// Unreachable with verified partials, but a store write can
+		// fail: reopen the height, forgetting who submitted, so the
+		// members' signers can complete it when they send again.
 		p.cfg.Logger.Error("decrypt: batch signature aggregation failed", "height", height, "eon", eon, "err", err)
 		p.mu.Lock()
 		if st := p.heights[height]; st != nil {
 			st.done = false
 			delete(st.groups, eon)
+			clear(st.seen)
 		}
 		p.mu.Unlock()
 	}
@@ -364,11 +369,17 @@ type SignaturePoolSink struct{ Pool *SignaturePool }
 
 var _ SignatureSink = SignaturePoolSink{}
 
-// SubmitBatchSignatures implements SignatureSink: nil when every entry was
-// taken or a duplicate, else the first other error.
-func (s SignaturePoolSink) SubmitBatchSignatures(_ context.Context, rs *RootSignatures) error {
-	return firstSigError(s.Pool.Add(rs.Eon, rs.Member, rs.Entries))
+// SubmitBatchSignatures implements SignatureSink: the pool's signed tip,
+// and nil when every entry was taken, ErrSigDuplicate when all were
+// duplicates, else the first other error.
+func (s SignaturePoolSink) SubmitBatchSignatures(_ context.Context, rs *RootSignatures) (int64, error) {
+	err := firstSigError(s.Pool.Add(rs.Eon, rs.Member, rs.Entries))
+	return s.Pool.SignedTip(), err
 }
+
+// SignedTip is the highest height up to which the node has the
+// committee's signature of every firm root.
+func (p *SignaturePool) SignedTip() int64 { return p.cfg.Store.SignedTip() }
 
 // firstSigError folds Add's per-entry errors: misbehaviour first (the
 // submitter must know), then a height too far ahead (retry later); nil

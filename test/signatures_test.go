@@ -237,11 +237,11 @@ func TestCommitteeSignsFirmRoots(t *testing.T) {
 	_, stranger, _ := ed25519.GenerateKey(nil)
 	kc := decrypt.NewClient(d.APIURL(), chainID, stranger, nil)
 	rs := &decrypt.RootSignatures{Eon: pk.Eon(), Member: 1, Entries: []decrypt.RootSignature{{Height: 1, Root: b.Root, Partial: d.Shares[0].SignPartial([]byte("x"))}}}
-	if err := kc.SubmitBatchSignatures(ctx, rs); connect.CodeOf(err) != connect.CodeUnauthenticated {
+	if _, err := kc.SubmitBatchSignatures(ctx, rs); connect.CodeOf(err) != connect.CodeUnauthenticated {
 		t.Fatalf("stranger's key: %v", err)
 	}
 	rs.Member = 9
-	if err := kc.SubmitBatchSignatures(ctx, rs); connect.CodeOf(err) != connect.CodePermissionDenied {
+	if _, err := kc.SubmitBatchSignatures(ctx, rs); connect.CodeOf(err) != connect.CodePermissionDenied {
 		t.Fatalf("non-member: %v", err)
 	}
 

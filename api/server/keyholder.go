@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 	"errors"
+	"strconv"
 
 	"connectrpc.com/connect"
 
@@ -20,7 +21,10 @@ import (
 // internal.
 type KeyholderBackend interface {
 	SubmitKeyShares(ctx context.Context, s api.KeyShareSubmission) error
-	SubmitBatchSignatures(ctx context.Context, s api.BatchSignatureSubmission) error
+	// SubmitBatchSignatures returns the node's signed tip (see
+	// SubmitBatchSignaturesResponse.signed_tip), also with an error when
+	// it knows it.
+	SubmitBatchSignatures(ctx context.Context, s api.BatchSignatureSubmission) (signedTip int64, err error)
 }
 
 // keyholderMaxBytes bounds one SubmitKeyShares request: the shares of a
@@ -79,8 +83,13 @@ func (k *keyholderService) SubmitBatchSignatures(ctx context.Context, req *conne
 	for i, e := range m.GetEntries() {
 		sub.Entries[i] = api.BatchSignatureEntry{Height: e.GetHeight(), Root: e.GetBatchRoot(), Partial: e.GetPartialSignature()}
 	}
-	if err := k.s.cfg.Keyholder.SubmitBatchSignatures(ctx, sub); err != nil {
-		return nil, k.s.toConnect("SubmitBatchSignatures", err)
+	tip, err := k.s.cfg.Keyholder.SubmitBatchSignatures(ctx, sub)
+	if err != nil {
+		err = k.s.toConnect("SubmitBatchSignatures", err)
+		if ce := new(connect.Error); tip > 0 && errors.As(err, &ce) {
+			ce.Meta().Set(api.SignedTipKey, strconv.FormatInt(tip, 10))
+		}
+		return nil, err
 	}
-	return connect.NewResponse(&veilv1.SubmitBatchSignaturesResponse{}), nil
+	return connect.NewResponse(&veilv1.SubmitBatchSignaturesResponse{SignedTip: tip}), nil
 }

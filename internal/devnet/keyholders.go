@@ -235,10 +235,10 @@ func (d *Devnet) Signatures(i int) *decrypt.SignaturePool {
 // SubmitBatchSignatures submits to validator i's signature pool; a
 // garbage keyholder's partials are well-formed, carry its index, and
 // sign another root, so they fail verification.
-func (s *poolSink) SubmitBatchSignatures(ctx context.Context, rs *decrypt.RootSignatures) error {
+func (s *poolSink) SubmitBatchSignatures(ctx context.Context, rs *decrypt.RootSignatures) (int64, error) {
 	p := s.d.Signatures(s.node)
 	if p == nil {
-		return errNodeDown
+		return 0, errNodeDown
 	}
 	if s.garbage {
 		heights := make([]int64, len(rs.Entries))
@@ -248,7 +248,7 @@ func (s *poolSink) SubmitBatchSignatures(ctx context.Context, rs *decrypt.RootSi
 		}
 		bad, err := decrypt.SignRoots(s.share, s.d.Network.Nodes[s.node].App().ChainID(), heights, wrong)
 		if err != nil {
-			return err
+			return 0, err
 		}
 		for j := range bad.Entries {
 			bad.Entries[j].Root = rs.Entries[j].Root

@@ -282,7 +282,14 @@ func (x *BatchSignatureShare) GetPartialSignature() []byte {
 
 // SubmitBatchSignaturesResponse acknowledges a submission.
 type SubmitBatchSignaturesResponse struct {
-	state         protoimpl.MessageState `protogen:"open.v1"`
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// signed_tip is the highest height up to which the node holds the
+	// committee's signature of every firm batch root. A node keeps the
+	// partials it has not aggregated in memory only, so one that restarted
+	// stops below what a keyholder has sent it: a keyholder whose
+	// submissions leave signed_tip stuck below them sends those heights
+	// again.
+	SignedTip     int64 `protobuf:"varint,1,opt,name=signed_tip,json=signedTip,proto3" json:"signed_tip,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -317,6 +324,13 @@ func (*SubmitBatchSignaturesResponse) Descriptor() ([]byte, []int) {
 	return file_veil_v1_keyholder_proto_rawDescGZIP(), []int{4}
 }
 
+func (x *SubmitBatchSignaturesResponse) GetSignedTip() int64 {
+	if x != nil {
+		return x.SignedTip
+	}
+	return 0
+}
+
 var File_veil_v1_keyholder_proto protoreflect.FileDescriptor
 
 const file_veil_v1_keyholder_proto_rawDesc = "" +
@@ -338,8 +352,10 @@ const file_veil_v1_keyholder_proto_rawDesc = "" +
 	"\x06height\x18\x01 \x01(\x04R\x06height\x12\x1d\n" +
 	"\n" +
 	"batch_root\x18\x02 \x01(\fR\tbatchRoot\x12+\n" +
-	"\x11partial_signature\x18\x03 \x01(\fR\x10partialSignature\"\x1f\n" +
-	"\x1dSubmitBatchSignaturesResponse2\xd4\x01\n" +
+	"\x11partial_signature\x18\x03 \x01(\fR\x10partialSignature\">\n" +
+	"\x1dSubmitBatchSignaturesResponse\x12\x1d\n" +
+	"\n" +
+	"signed_tip\x18\x01 \x01(\x03R\tsignedTip2\xd4\x01\n" +
 	"\x10KeyholderService\x12V\n" +
 	"\x0fSubmitKeyShares\x12\x1f.veil.v1.SubmitKeySharesRequest\x1a .veil.v1.SubmitKeySharesResponse\"\x00\x12h\n" +
 	"\x15SubmitBatchSignatures\x12%.veil.v1.SubmitBatchSignaturesRequest\x1a&.veil.v1.SubmitBatchSignaturesResponse\"\x00B\x8a\x01\n" +
