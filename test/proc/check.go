@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"maps"
+	"path/filepath"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -22,6 +23,10 @@ import (
 type Sent struct {
 	mu   sync.Mutex
 	legs map[common.Hash][]client.Leg
+	// tried holds every leg handed to an envelope, accepted or not, by
+	// data: a submission cut off by Stop, or one whose answer was lost,
+	// may still have been admitted.
+	tried map[string]uint64
 }
 
 // loadRuns numbers StartLoad calls, so leg data is unique in the test
@@ -34,10 +39,15 @@ func (s *Sent) Add(other *Sent) {
 	defer other.mu.Unlock()
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.legs == nil {
-		s.legs = map[common.Hash][]client.Leg{}
-	}
+	s.init()
 	maps.Copy(s.legs, other.legs)
+	maps.Copy(s.tried, other.tried)
+}
+
+func (s *Sent) init() {
+	if s.legs == nil {
+		s.legs, s.tried = map[common.Hash][]client.Leg{}, map[string]uint64{}
+	}
 }
 
 // Len returns the number of accepted envelopes.
@@ -78,9 +88,7 @@ type Load struct {
 func (n *Net) StartLoad(via int, rate float64, sent *Sent) *Load {
 	run := loadRuns.Add(1)
 	sent.mu.Lock()
-	if sent.legs == nil {
-		sent.legs = map[common.Hash][]client.Leg{}
-	}
+	sent.init()
 	sent.mu.Unlock()
 	a, b := devnet.DemoRollups[0].ID, devnet.DemoRollups[1].ID
 	var mu sync.Mutex
@@ -99,6 +107,11 @@ func (n *Net) StartLoad(via int, rate float64, sent *Sent) *Load {
 			mu.Lock()
 			last[w] = legs
 			mu.Unlock()
+			sent.mu.Lock()
+			for _, l := range legs {
+				sent.tried[string(l.Data)] = l.Rollup
+			}
+			sent.mu.Unlock()
 			return legs
 		},
 		OnSubmit: func(w int, h common.Hash, _ time.Time) {
@@ -161,14 +174,18 @@ type Report struct {
 // Check verifies, on the validators given (all by default), what the
 // network did with the envelopes in sent:
 //
-//   - every accepted envelope is committed and decrypted (its status on
-//     the first validator given is decrypted, not failed);
+//   - every accepted envelope is committed and decrypted, firm (its
+//     status on the first validator given: its keys are on chain);
 //   - every validator has the same block hash at every height, and no
 //     envelope hash is in two positions of the chain;
-//   - every validator's soft feed serves, at every height and for every
-//     demo rollup, a verified batch with the same batch root;
-//   - each leg sent is in its rollup's feed exactly once, and the feed
-//     holds nothing else.
+//   - every validator's feed serves, at every height and for every demo
+//     rollup, a verified soft batch and a firm batch with the same batch
+//     root, its firm proof checked against the genesis validators and
+//     its committee signature against the eon key;
+//   - each leg of an accepted envelope is in its rollup's feed exactly
+//     once, and the feed holds nothing else: no leg twice, none that was
+//     not sent (a submission whose answer never came, as when Stop cut it
+//     off, may or may not be delivered; once at most).
 //
 // It waits for the validators to catch up first.
 func (n *Net) Check(sent *Sent, nodes ...int) Report {
@@ -180,11 +197,22 @@ func (n *Net) Check(sent *Sent, nodes ...int) Report {
 	}
 	t := n.t
 	top := n.waitAll(nodes[0], sent, client.UntilSoft)
+	n.waitAll(nodes[0], sent, client.UntilFirm) // the keys are on chain
 	for _, i := range nodes {
 		n.WaitHeight(i, top)
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), readyTimeout)
 	defer cancel()
+	// Trust anchors: the genesis validators for firm proofs, the eon key
+	// for the committee's signatures.
+	vals, chainID, err := client.LoadGenesisValidators(filepath.Join(n.Home(0), "config", "genesis.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	params, err := n.clients[nodes[0]].Params(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
 
 	// The chain: same blocks everywhere, each envelope once.
 	pos := map[common.Hash]uint64{}
@@ -219,6 +247,7 @@ func (n *Net) Check(sent *Sent, nodes ...int) Report {
 			wantLegs[string(l.Data)] = l.Rollup
 		}
 	}
+	tried := maps.Clone(sent.tried)
 	envelopes := len(sent.legs)
 	sent.mu.Unlock()
 
@@ -228,9 +257,22 @@ func (n *Net) Check(sent *Sent, nodes ...int) Report {
 		for h := int64(1); h <= int64(top); h++ {
 			var want common.Hash
 			for k, i := range nodes {
-				b, err := n.softBatch(ctx, i, r.ID, h)
+				b, err := n.batch(ctx, i, r.ID, h, api.LevelSoft)
 				if err != nil {
 					t.Fatalf("node%d soft batch of rollup %d at %d: %v", i, r.ID, h, err)
+				}
+				f, err := n.batch(ctx, i, r.ID, h, api.LevelFirm)
+				if err != nil {
+					t.Fatalf("node%d firm batch of rollup %d at %d: %v", i, r.ID, h, err)
+				}
+				if f.Root != b.Root {
+					t.Fatalf("node%d at %d: firm batch root %s, soft %s", i, h, f.Root, b.Root)
+				}
+				if err := client.VerifyFirm(f, vals, chainID); err != nil {
+					t.Fatalf("node%d firm batch of rollup %d at %d: %v", i, r.ID, h, err)
+				}
+				if err := client.VerifySignedBatch(f, params.EonKey, chainID); err != nil {
+					t.Fatalf("node%d firm batch of rollup %d at %d: %v", i, r.ID, h, err)
 				}
 				if k > 0 {
 					if b.Root != want {
@@ -244,7 +286,7 @@ func (n *Net) Check(sent *Sent, nodes ...int) Report {
 						t.Fatalf("rollup %d: leg %q delivered twice: heights %d and %d", r.ID, l.Data, at, h)
 					}
 					seen[string(l.Data)] = h
-					if wantLegs[string(l.Data)] != r.ID {
+					if tried[string(l.Data)] != r.ID {
 						t.Fatalf("rollup %d at %d: leg %q was not sent to it", r.ID, h, l.Data)
 					}
 				}
@@ -259,11 +301,11 @@ func (n *Net) Check(sent *Sent, nodes ...int) Report {
 	return Report{Envelopes: envelopes, Legs: len(seen), Height: top}
 }
 
-// softBatch fetches a soft batch, waiting while the node has not
-// decrypted the height yet.
-func (n *Net) softBatch(ctx context.Context, i int, rollup uint64, h int64) (*client.Batch, error) {
+// batch fetches a batch, waiting while the node has not reached the
+// height at level yet.
+func (n *Net) batch(ctx context.Context, i int, rollup uint64, h int64, level api.DecryptionLevel) (*client.Batch, error) {
 	for {
-		b, err := n.clients[i].GetBatch(ctx, rollup, h, api.LevelSoft)
+		b, err := n.clients[i].GetBatch(ctx, rollup, h, level)
 		if err == nil || !retryableFeed(err) {
 			return b, err
 		}
