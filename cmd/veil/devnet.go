@@ -30,6 +30,7 @@ func newDevnetCmd() *cobra.Command {
 		noLedger bool
 		logLevel string
 		l1       l1Flags
+		rotate   int64
 	)
 	cmd := &cobra.Command{
 		Use:   "devnet",
@@ -108,6 +109,9 @@ JSON-RPC endpoint (e.g. geth --dev) and pays with the key in --l1-key;
 					}
 				}()
 			}
+			if rotate > 0 {
+				go rotateLoop(ctx, out, logger, d, rotate)
+			}
 			return statusLoop(ctx, out, d, traffic, posts)
 		},
 	}
@@ -121,6 +125,7 @@ JSON-RPC endpoint (e.g. geth --dev) and pays with the key in --l1-key;
 	f.BoolVar(&noDemo, "no-demo", false, "send no demo traffic")
 	f.BoolVar(&noLedger, "no-rollups", false, "run no example token ledgers on the demo rollups")
 	f.StringVar(&logLevel, "log-level", "warn", "log level: debug, info, warn, error")
+	f.Int64Var(&rotate, "rotate-every", 0, "register a new eon (in-process DKG among the members) every N blocks; 0: never")
 	f.Uint64Var(&cfg.EscapeHatchBlocks, "escape-hatch-blocks", 0,
 		"give a new network the time-lock escape hatch with this K (devnet parameters, T = 2^18); 0: none")
 	f.StringVar(&l1.endpoint, "l1", devnet.L1Simulated, "L1 to settle on: simulated, none, or a JSON-RPC URL")
