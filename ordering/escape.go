@@ -66,6 +66,11 @@ const (
 	// considers, so blocks still being solved do not hold back younger
 	// ones it can resolve.
 	maxEscapeScan = 64
+	// maxEscapeSolutions bounds the solutions of a proposal holding more
+	// than one 0xF2 record (about 1 s of verification on one core), so
+	// catching up after an outage does not stall ProcessProposal. A single
+	// record may be larger: it must hold all of its block's solutions.
+	maxEscapeSolutions = 512
 )
 
 var (
@@ -380,6 +385,19 @@ func keyRecordHeights(txs [][]byte) map[int64]bool {
 // resolves a distinct block that no key record of the proposal names.
 func (a *App) checkEscapeTxs(height int64, txs [][]byte) error {
 	keyed := keyRecordHeights(txs)
+	records, solutions := 0, 0
+	for _, tx := range txs {
+		if len(tx) >= escapeRecordHeader && tx[0] == SysTxEscape {
+			records++
+			solutions += int(binary.BigEndian.Uint32(tx[9:]))
+		}
+	}
+	if records > maxEscapeRecordsPerBlock {
+		return fmt.Errorf("%w: %d records, at most %d a proposal", ErrEscapeRecord, records, maxEscapeRecordsPerBlock)
+	}
+	if records > 1 && solutions > maxEscapeSolutions {
+		return fmt.Errorf("%w: %d solutions in %d records, at most %d unless in one record", ErrEscapeRecord, solutions, records, maxEscapeSolutions)
+	}
 	o := newOverlay(dbGetter{a.db})
 	for i, tx := range txs {
 		if len(tx) == 0 || tx[0] != SysTxEscape {
@@ -423,7 +441,7 @@ func (a *App) appendEscapeRecords(st committed, height int64, txs [][]byte, used
 	if s := a.escape.source.Load(); s != nil {
 		src = *s
 	}
-	added := 0
+	added, solutions := 0, 0
 	for _, h := range heights {
 		if uint64(h)+hatch.Blocks > uint64(height) || added == maxEscapeRecordsPerBlock {
 			break // pending heights are oldest first
@@ -446,6 +464,9 @@ func (a *App) appendEscapeRecords(st committed, height int64, txs [][]byte, used
 			}
 			rec.Solutions = sols
 		}
+		if added > 0 && solutions+len(rec.Solutions) > maxEscapeSolutions {
+			continue // a smaller record may still fit
+		}
 		b := rec.Marshal()
 		size := protoTxSize(len(b))
 		if *used+size > maxBytes {
@@ -461,6 +482,7 @@ func (a *App) appendEscapeRecords(st committed, height int64, txs [][]byte, used
 		txs = append(txs, b)
 		*used += size
 		added++
+		solutions += len(rec.Solutions)
 	}
 	return txs, nil
 }

@@ -401,3 +401,30 @@ func TestEscapeHatchSkipsUnsolvedBlocks(t *testing.T) {
 		t.Fatalf("pending %v", hs)
 	}
 }
+
+// TestEscapeHatchRecordsPerProposal: a proposal resolves at most
+// maxEscapeRecordsPerBlock blocks; more is rejected.
+func TestEscapeHatchRecordsPerProposal(t *testing.T) {
+	const n = maxEscapeRecordsPerBlock + 1
+	w := newWorld(t, n).withEscapeHatch()
+	a := w.newApp(dbm.NewMemDB())
+	var all [][]byte
+	for i := range n {
+		finalize(t, a, w.tx(i, 0, testMinFee))
+		all = append(all, EscapeRecord{Height: int64(i + 1)}.Marshal())
+	}
+	for range testEscapeBlocks {
+		finalize(t, a)
+	}
+	txs := prepare(t, a, 1<<20)
+	if len(txs) != maxEscapeRecordsPerBlock {
+		t.Fatalf("proposal holds %d records, want %d", len(txs), maxEscapeRecordsPerBlock)
+	}
+	if process(t, a, all...) {
+		t.Fatalf("proposal with %d records accepted", n)
+	}
+	finalize(t, a, txs...)
+	if txs := prepare(t, a, 1<<20); len(txs) != 1 || !bytes.Equal(txs[0], all[n-1]) {
+		t.Fatalf("next proposal %d txs", len(txs))
+	}
+}
