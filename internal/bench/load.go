@@ -242,11 +242,13 @@ wait:
 	// runs, soft-decrypted), or the drain bound passes.
 	dctx, cancel := context.WithTimeout(ctx, sc.Drain)
 	defer cancel()
+	// The CPU window closes once the step's work is done: its envelopes
+	// committed and, where decryption runs, decrypted soft and firm.
 	lastCommit := o.waitCommitted(dctx)
-	cpu1 := processCPU()
 	if !l.t.Plain {
-		o.waitDecrypted(dctx, l.t.Devnet != nil)
+		o.waitDecrypted(dctx)
 	}
+	cpu1, cpuEnd := processCPU(), time.Now()
 	s := o.summarize(start, end, lastCommit)
 	s.OfferedRate = sc.Rate
 	s.Rejected = int(rejected.Load())
@@ -257,7 +259,7 @@ wait:
 	s.KeepsUp = l.t.Plain || commitTip-softTip <= KeepUpHeights
 	if s.Committed > 0 {
 		s.CPUPerTxUS = (cpu1 - cpu0).Seconds() * 1e6 / float64(s.Committed)
-		s.CPUCores = (cpu1 - cpu0).Seconds() / lastCommit.Sub(start).Seconds()
+		s.CPUCores = (cpu1 - cpu0).Seconds() / cpuEnd.Sub(start).Seconds()
 	}
 	if l.t.Devnet != nil {
 		s.VoteExtBytesPerBlock, s.VoteExtBytesPerTx = voteExtensionBytes(l.t.Devnet, o.heights())

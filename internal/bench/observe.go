@@ -279,8 +279,8 @@ func (o *observer) waitCommitted(ctx context.Context) time.Time {
 }
 
 // waitDecrypted waits for every committed envelope's height to be soft-
-// and firm-decrypted (soft only, when firm is not observed per height).
-func (o *observer) waitDecrypted(ctx context.Context, _ bool) {
+// and firm-decrypted.
+func (o *observer) waitDecrypted(ctx context.Context) {
 	o.waitUntil(ctx, func() bool {
 		for h := range o.sub {
 			height, ok := o.heightOf[h]
@@ -360,8 +360,31 @@ func (o *observer) summarize(start, end, lastCommit time.Time) *Step {
 	}
 	s.CommitWindowS = lastCommit.Sub(start).Seconds()
 	if s.Committed > 0 && s.CommitWindowS > 0 {
-		s.CommittedPerSec = float64(s.Committed) / s.CommitWindowS
+		s.OverallPerSec = float64(s.Committed) / s.CommitWindowS
+		s.CommittedPerSec = s.OverallPerSec
 		s.MeanBlockTxs = float64(s.Committed) / float64(len(heights))
+	}
+	// The steady rate: the step's envelopes in the blocks after its first
+	// one, up to the last block committed before submission ended, over
+	// the time between those blocks. Below saturation it is the offered
+	// rate; above, the rate the network commits at.
+	var in []int64
+	for height := range heights {
+		if !o.commitAt[height].After(end) {
+			in = append(in, height)
+		}
+	}
+	slices.Sort(in)
+	if len(in) >= 3 {
+		first, last := o.commitAt[in[0]], o.commitAt[in[len(in)-1]]
+		n := 0
+		for _, height := range in[1:] {
+			n += heights[height]
+		}
+		if span := last.Sub(first).Seconds(); span > 0 {
+			s.CommittedPerSec = float64(n) / span
+			s.SteadyWindowS = span
+		}
 	}
 	s.SubmitToCommit = percentiles(subCommit)
 	s.SubmitToSoft = percentiles(subSoft)
