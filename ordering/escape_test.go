@@ -248,6 +248,16 @@ func TestEscapeHatchWaitsForSolutions(t *testing.T) {
 	if len(txs) != 1 || txs[0][0] != SysTxDecryptionKeys {
 		t.Fatalf("proposal %d txs, want the key record only", len(txs))
 	}
+	sols, _ := testSolver{t, a}.EscapeSolutions(1)
+	rec := EscapeRecord{Height: 1, Solutions: sols}.Marshal()
+	if !process(t, a, rec) {
+		t.Fatal("valid escape record rejected")
+	}
+	// Once the keys are recorded, the block's solutions are refused.
+	finalize(t, a, txs...)
+	if process(t, a, rec) {
+		t.Fatal("escape record for a keyed block accepted")
+	}
 }
 
 func TestEscapeHatchOff(t *testing.T) {
