@@ -184,6 +184,12 @@ func FuzzDecode(f *testing.F) {
 		e.Rollups = []uint64{1, 2, 3}
 		e.TimeLock = []byte("lock")
 	}).Encode())
+	locked, err := SealTimeLocked(s.rng, s.enc, testTimeLockParams(f),
+		Envelope{ChainID: "veil-test", Eon: 1, Fee: 10, Expiry: 50, Rollups: []uint64{7}}, []byte("x"), testKey(f, 3))
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add(locked.Encode())
 	f.Fuzz(func(t *testing.T, b []byte) {
 		e, err := Decode(b)
 		if err != nil {
