@@ -196,12 +196,16 @@ func devnetRun(ctx context.Context, cfg Config, dir string, plain bool, start fl
 	if plain {
 		dc.Keyholders = OfflineKeyholders(cfg.Validators)
 	}
+	tap := &ReleaseTap{}
+	dc.OnRelease = tap.OnRelease
 	d, err := devnet.Start(ctx, dc)
 	if err != nil {
 		return nil, err
 	}
 	defer d.Stop()
-	return search(ctx, cfg, DevnetTarget(d, plain), mode, start, p)
+	t := DevnetTarget(d, plain)
+	t.Releases = tap
+	return search(ctx, cfg, t, mode, start, p)
 }
 
 // OfflineKeyholders is devnet.Config.Keyholders with every one of n

@@ -39,7 +39,8 @@ func TestRunShort(t *testing.T) {
 	}
 	for name, pc := range map[string]bench.Percentiles{
 		"submit→commit": s.SubmitToCommit, "submit→soft": s.SubmitToSoft, "submit→firm": s.SubmitToFirm,
-		"commit→soft": s.CommitToSoft, "commit→firm": s.CommitToFirm, "plaintext submit→commit": p.SubmitToCommit,
+		"commit→soft": s.CommitToSoft, "commit→firm": s.CommitToFirm, "commit→release": s.CommitToRelease,
+		"plaintext submit→commit": p.SubmitToCommit,
 	} {
 		if pc.N == 0 || pc.P50 <= 0 || pc.P99 < pc.P50 {
 			t.Errorf("%s: %+v", name, pc)

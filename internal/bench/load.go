@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/veilseq/veil/api/client"
+	"github.com/veilseq/veil/decrypt"
 	"github.com/veilseq/veil/internal/devnet"
 )
 
@@ -32,6 +33,23 @@ type Target struct {
 	// Plain seals envelopes with devnet.SealPlain (same size and format,
 	// payload in the clear).
 	Plain bool
+	// Releases, if set, is the tap installed as the devnet's
+	// Config.OnRelease: the load then measures commit→key release.
+	Releases *ReleaseTap
+}
+
+// ReleaseTap forwards a devnet's keyholder releases to the load observing
+// it (devnet.Config.OnRelease is fixed before the devnet starts; the load
+// comes later).
+type ReleaseTap struct {
+	f atomic.Pointer[func(decrypt.Release, int64)]
+}
+
+// OnRelease is the function to set as devnet.Config.OnRelease.
+func (t *ReleaseTap) OnRelease(r decrypt.Release, committed int64) {
+	if f := t.f.Load(); f != nil {
+		(*f)(r, committed)
+	}
 }
 
 // DevnetTarget returns d as a target; plain selects plaintext envelopes.

@@ -11,8 +11,10 @@ import (
 
 	"github.com/veilseq/veil/api"
 	"github.com/veilseq/veil/api/client"
+	"github.com/veilseq/veil/decrypt"
 	"github.com/veilseq/veil/internal/devnet"
 	"github.com/veilseq/veil/ordering"
+	"github.com/veilseq/veil/threshold"
 )
 
 // observer records when each envelope was submitted, and when each
@@ -29,6 +31,8 @@ type observer struct {
 	txsAt     map[int64]int
 	softAt    map[int64]time.Time
 	firmAt    map[int64]time.Time
+	releases  map[int64]int
+	releaseAt map[int64]time.Time
 	commitTip int64
 	changed   chan struct{} // closed and replaced on every event
 }
@@ -38,6 +42,7 @@ func newObserver() *observer {
 		sub: map[common.Hash]time.Time{}, heightOf: map[common.Hash]int64{},
 		commitAt: map[int64]time.Time{}, txsAt: map[int64]int{},
 		softAt: map[int64]time.Time{}, firmAt: map[int64]time.Time{},
+		releases: map[int64]int{}, releaseAt: map[int64]time.Time{},
 		changed: make(chan struct{}),
 	}
 }
@@ -47,6 +52,12 @@ func newObserver() *observer {
 func observe(ctx context.Context, t *Target, c *client.Client) (*observer, error) {
 	o := newObserver()
 	if t.Devnet != nil {
+		if t.Releases != nil {
+			th := threshold.DefaultThreshold(len(t.Devnet.Shares))
+			f := func(r decrypt.Release, _ int64) { o.released(r.Height, th, time.Now()) }
+			t.Releases.f.Store(&f)
+			context.AfterFunc(ctx, func() { t.Releases.f.Store(nil) })
+		}
 		o.followDevnet(ctx, t.Devnet, !t.Plain)
 		return o, nil
 	}
@@ -77,6 +88,18 @@ func (o *observer) committed(h int64, at time.Time, hashes []common.Hash) {
 		o.heightOf[x] = h
 	}
 	o.notifyLocked()
+}
+
+// released counts a member's release for height; the t-th one's time is
+// when the height's shares were out (and verified by every node's pool,
+// which PoolSink does before the release returns).
+func (o *observer) released(h int64, t int, at time.Time) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	o.releases[h]++
+	if o.releases[h] == t {
+		o.releaseAt[h] = at
+	}
 }
 
 func (o *observer) decrypted(level api.DecryptionLevel, h int64, at time.Time) {
@@ -321,7 +344,7 @@ func (o *observer) summarize(start, end, lastCommit time.Time) *Step {
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	s := &Step{Submitted: len(o.sub), SubmitWindowS: end.Sub(start).Seconds()}
-	var subCommit, subSoft, subFirm, commitSoft, commitFirm []time.Duration
+	var subCommit, subSoft, subFirm, commitSoft, commitFirm, commitRelease []time.Duration
 	heights := map[int64]int{}
 	for h, at := range o.sub {
 		height, ok := o.heightOf[h]
@@ -345,6 +368,9 @@ func (o *observer) summarize(start, end, lastCommit time.Time) *Step {
 		}
 		if t, ok := o.firmAt[height]; ok {
 			commitFirm = append(commitFirm, t.Sub(c))
+		}
+		if t, ok := o.releaseAt[height]; ok {
+			commitRelease = append(commitRelease, t.Sub(c))
 		}
 	}
 	// Block interval over the heights committed in the window.
@@ -391,6 +417,7 @@ func (o *observer) summarize(start, end, lastCommit time.Time) *Step {
 	s.SubmitToFirm = percentiles(subFirm)
 	s.CommitToSoft = percentiles(commitSoft)
 	s.CommitToFirm = percentiles(commitFirm)
+	s.CommitToRelease = percentiles(commitRelease)
 	s.BlockInterval = percentiles(intervals)
 	return s
 }
