@@ -56,8 +56,16 @@
 // from the nodes' GetFirmRoot and checked against the validator set
 // (RemoteRoots).
 //
+// # Escape hatch
+//
+// On a chain with an escape hatch (ordering.EscapeHatch), the Service
+// also runs a Solver: once a committed block has gone K blocks without
+// its keys, it solves the time-lock puzzles of the block's envelopes and
+// hands the solutions to the node's proposals (ordering.EscapeSource),
+// which record them in a 0xF2 transaction.
+//
 // # Not yet here
 //
-// The networked DKG ceremony (`veil dkg`), eon rotation, and the VDF
-// escape hatch for withheld keys are later work.
+// The networked DKG ceremony (`veil dkg`) and eon rotation are later
+// work; solutions from nodes that are not validators have no way in yet.
 package decrypt
