@@ -234,6 +234,11 @@ type RemoteConfig struct {
 	ChainID   string
 	Share     *threshold.SecretKeyShare
 	MemberKey ed25519.PrivateKey
+	// Shares are the member's shares of further eons (after a rotation,
+	// the keystore.EonSecretsPath files): the keyholder releases for
+	// every eon it holds. Submissions are signed with MemberKey, so the
+	// member must have registered the same member key in each eon.
+	Shares []*threshold.SecretKeyShare
 	// Follow are the base URLs of the nodes whose committed blocks the
 	// keyholder follows, in order of preference (it moves to the next
 	// when one fails). Default Nodes.
@@ -283,6 +288,7 @@ func NewRemoteKeyholder(cfg RemoteConfig) (*Keyholder, error) {
 	}
 	return NewKeyholder(KeyholderConfig{
 		Share:     cfg.Share,
+		Shares:    cfg.Shares,
 		Feed:      feed,
 		Sinks:     sinks,
 		StateFile: cfg.StateFile,

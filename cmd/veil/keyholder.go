@@ -114,6 +114,17 @@ the node it follows about which blocks are committed: follow a node you run.`,
 				logger.Warn("no --genesis: trusting the followed nodes to report only committed blocks")
 			}
 			rc.ChainID, rc.Share, rc.MemberKey = s.ChainID, s.Share, s.MemberKey
+			further, err := keystore.LoadEons(home, key)
+			if err != nil {
+				return err
+			}
+			for _, e := range further {
+				if e.ChainID != s.ChainID || !e.MemberKey.Equal(s.MemberKey) {
+					return fmt.Errorf("%s: eon %d's secrets are for another chain or member key than %s", home, e.Eon(), keystore.SecretsPath(home))
+				}
+				rc.Shares = append(rc.Shares, e.Share)
+				fmt.Fprintf(cmd.OutOrStdout(), "veil keyholder: also member %d of eon %d\n", e.Member(), e.Eon())
+			}
 			rc.StateFile, rc.Logger = keystore.ProgressPath(home), logger
 			follow := rc.Follow
 			if len(follow) == 0 {

@@ -3,12 +3,7 @@ package devnet
 import (
 	"context"
 	"crypto/ed25519"
-	"errors"
 	"fmt"
-	"os"
-	"path/filepath"
-	"regexp"
-	"strconv"
 	"time"
 
 	"github.com/veilseq/veil/internal/keystore"
@@ -153,34 +148,23 @@ func (d *Devnet) saveRotated(eon uint64, shares []*threshold.SecretKeyShare) err
 	return nil
 }
 
-var eonSecretsName = regexp.MustCompile(`^keyholder-eon-([0-9]+)\.age$`)
-
 // loadRotated reads the members' shares of rotated eons, so a restarted
 // devnet's keyholders release for them again.
 func (d *Devnet) loadRotated(key keystore.Key) error {
 	rotated := make(map[uint64][]*threshold.SecretKeyShare)
 	for i, home := range d.homes() {
-		entries, err := os.ReadDir(KeyholderHome(home))
-		if err != nil && !errors.Is(err, os.ErrNotExist) {
+		eons, err := keystore.LoadEons(KeyholderHome(home), key)
+		if err != nil {
 			return fmt.Errorf("devnet: %w", err)
 		}
-		for _, e := range entries {
-			m := eonSecretsName.FindStringSubmatch(e.Name())
-			if m == nil {
-				continue
+		for _, s := range eons {
+			if s.Member() != i+1 {
+				return fmt.Errorf("devnet: %s holds member %d of eon %d", KeyholderHome(home), s.Member(), s.Eon())
 			}
-			eon, _ := strconv.ParseUint(m[1], 10, 64)
-			s, err := keystore.Load(filepath.Join(KeyholderHome(home), e.Name()), key)
-			if err != nil {
-				return fmt.Errorf("devnet: %w", err)
+			if rotated[s.Eon()] == nil {
+				rotated[s.Eon()] = make([]*threshold.SecretKeyShare, len(d.homes()))
 			}
-			if s.Eon() != eon || s.Member() != i+1 {
-				return fmt.Errorf("devnet: %s holds member %d of eon %d", e.Name(), s.Member(), s.Eon())
-			}
-			if rotated[eon] == nil {
-				rotated[eon] = make([]*threshold.SecretKeyShare, len(d.homes()))
-			}
-			rotated[eon][i] = s.Share
+			rotated[s.Eon()][i] = s.Share
 		}
 	}
 	for eon, shares := range rotated {

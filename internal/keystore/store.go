@@ -19,6 +19,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -293,6 +294,45 @@ func SecretsPath(dir string) string { return filepath.Join(dir, SecretsFile) }
 // needs it.
 func EonSecretsPath(dir string, eon uint64) string {
 	return filepath.Join(dir, "keyholder-eon-"+strconv.FormatUint(eon, 10)+".age")
+}
+
+// LoadEons loads every further eon's secrets in the keyholder home dir
+// (EonSecretsPath files), in increasing eon order, each checked to hold
+// the eon its name says.
+func LoadEons(dir string, k Key) ([]*Secrets, error) {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		if errors.Is(err, os.ErrNotExist) {
+			return nil, nil
+		}
+		return nil, fmt.Errorf("keystore: %w", err)
+	}
+	var eons []uint64
+	for _, e := range entries {
+		rest, ok := strings.CutPrefix(e.Name(), "keyholder-eon-")
+		if !ok {
+			continue
+		}
+		num, ok := strings.CutSuffix(rest, ".age")
+		eon, err := strconv.ParseUint(num, 10, 64)
+		if !ok || err != nil || strconv.FormatUint(eon, 10) != num {
+			continue
+		}
+		eons = append(eons, eon)
+	}
+	slices.Sort(eons)
+	out := make([]*Secrets, 0, len(eons))
+	for _, eon := range eons {
+		s, err := Load(EonSecretsPath(dir, eon), k)
+		if err != nil {
+			return nil, err
+		}
+		if s.Eon() != eon {
+			return nil, fmt.Errorf("%w: %s holds eon %d", ErrFormat, EonSecretsPath(dir, eon), s.Eon())
+		}
+		out = append(out, s)
+	}
+	return out, nil
 }
 
 // ProgressPath is the progress file of the keyholder home dir.
