@@ -26,16 +26,7 @@ import (
 // the switch (and restarted after it) the keys of the last old-eon blocks
 // are recorded after the switch.
 func TestEonRotationUnderLoad(t *testing.T) {
-	cfg := devnetConfig(t.TempDir(), 6)
-	d, err := devnet.Start(context.Background(), cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer func() {
-		if err := d.Stop(); err != nil {
-			t.Errorf("stop: %v", err)
-		}
-	}()
+	d := startDevnetConfig(t, devnetConfig(t.TempDir(), 6))
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	app := d.Network.Nodes[0].App()
