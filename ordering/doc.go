@@ -7,7 +7,10 @@
 //     checks (mempool.Checker: decoding, sizes, ciphertext format,
 //     signature; cached by hash) and the Pool's rules against the last
 //     committed state. The re-check CometBFT runs after every block asks
-//     the Pool only; no signature is verified twice.
+//     the Pool only; no signature is verified twice. The one system
+//     transaction CheckTx admits, a next-eon registration (eons.go), is
+//     verified in full against the committed state, and again on
+//     re-check.
 //   - PrepareProposal hands the mempool's envelopes, in arrival order, to
 //     the Rule, and includes them in the Rule's order while each is valid
 //     against the state the block so far leaves (mempool.CheckInclusion:

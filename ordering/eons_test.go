@@ -407,3 +407,20 @@ func FuzzParseEonRegistration(f *testing.F) {
 		}
 	})
 }
+
+// TestEonRegistrationInvalidInDecidedBlock: a registration that reaches
+// FinalizeBlock invalid (a faulty supermajority) fails with an internal
+// code and registers nothing.
+func TestEonRegistrationInvalidInDecidedBlock(t *testing.T) {
+	w, c1 := rotationWorld(t)
+	a := w.newApp(dbm.NewMemDB())
+	c2 := dealCommittee(t, 2, 2, 3, 21)
+	bad := marshalReg(t, registration(t, c2, c1, 2, 1, 2)) // activation too soon
+	res := finalize(t, a, bad)
+	if res.TxResults[0].Code != CodeInternal {
+		t.Fatalf("result %+v", res.TxResults[0])
+	}
+	if _, ok, err := a.NextEon(); ok || err != nil {
+		t.Fatalf("next eon registered from an invalid registration: %v", err)
+	}
+}
