@@ -275,7 +275,7 @@ wait:
 	}
 	s.CommitTipAtEnd, s.SoftTipAtEnd = commitTip, softTip
 	s.KeepsUp = l.t.Plain || commitTip-softTip <= KeepUpHeights
-	if s.Committed > 0 {
+	if s.Committed > 0 && l.t.Devnet != nil { // a remote node's CPU is not this process's
 		s.CPUPerTxUS = (cpu1 - cpu0).Seconds() * 1e6 / float64(s.Committed)
 		s.CPUCores = (cpu1 - cpu0).Seconds() / cpuEnd.Sub(start).Seconds()
 	}
