@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"runtime/pprof"
 	"strings"
 	"syscall"
 	"time"
@@ -28,6 +29,7 @@ func newBenchCmd() *cobra.Command {
 		mdPath    string
 		plainFlag bool
 		rollups   []uint
+		profile   string
 	)
 	cmd := &cobra.Command{
 		Use:   "bench",
@@ -77,6 +79,17 @@ the full report. Progress goes to stderr.`,
 			cfg.PlaintextToo = plainFlag && cfg.Node == ""
 			cfg.Progress = cmd.ErrOrStderr()
 			cfg.Command = "veil " + strings.Join(os.Args[1:], " ")
+			if profile != "" {
+				f, err := os.Create(profile)
+				if err != nil {
+					return err
+				}
+				defer f.Close()
+				if err := pprof.StartCPUProfile(f); err != nil {
+					return err
+				}
+				defer pprof.StopCPUProfile()
+			}
 			r, err := bench.Run(ctx, cfg)
 			if err != nil {
 				return err
@@ -119,6 +132,7 @@ the full report. Progress goes to stderr.`,
 	f.StringVar(&cfg.Dir, "dir", "", "devnet state directory (default: a temporary one, removed)")
 	f.StringVar(&jsonPath, "json", "", "write the full report as JSON to FILE")
 	f.StringVar(&mdPath, "md", "", "write the Markdown summary to FILE")
+	f.StringVar(&profile, "cpuprofile", "", "write a CPU profile of the whole run (devnets included) to FILE")
 	return cmd
 }
 
