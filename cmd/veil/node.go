@@ -116,7 +116,9 @@ directory.`,
 
 // checkDataDirs fails with a clear error where CometBFT would panic: it
 // panics when it cannot write the validator's sign state, as on a missing
-// or read-only data directory.
+// or read-only data directory. It also refuses a home that lost its sign
+// state but kept its chain: with a fresh sign state the validator would
+// sign again at heights it has signed, possibly for another block.
 func checkDataDirs(home string) error {
 	cfg, err := node.LoadConfig(home)
 	if err != nil {
@@ -143,6 +145,12 @@ func checkDataDirs(home string) error {
 		f.Close()
 		if err := os.Remove(f.Name()); err != nil {
 			return fmt.Errorf("node: data directory %s: %w", dir, err)
+		}
+	}
+	state := cfg.PrivValidatorStateFile()
+	if _, err := os.Stat(state); errors.Is(err, os.ErrNotExist) {
+		if _, err := os.Stat(filepath.Join(cfg.DBDir(), "blockstore.db")); err == nil {
+			return fmt.Errorf("node: the validator's sign state %s is missing but its chain is not: with a fresh sign state it could sign twice at a height it has signed; restore the file from a backup", state)
 		}
 	}
 	return nil

@@ -23,7 +23,8 @@ const nobody = 65534
 
 // TestNodeStartBadHome starts a validator on copies of a stopped home
 // that it cannot use: read-only, with a read-only or missing data
-// directory, or no home at all. Each start ends with a clear error and
+// directory, without its sign state (it could sign twice), or no home at
+// all. Each start ends with a clear error and
 // exit status 1 (no panic, which exits 2), leaves the copy as it was, and
 // the original home still runs and catches up.
 func TestNodeStartBadHome(t *testing.T) {
@@ -47,6 +48,9 @@ func TestNodeStartBadHome(t *testing.T) {
 			}
 			return os.WriteFile(filepath.Join(h, "data"), nil, 0o600)
 		}, "not a directory"},
+		{"missing sign state", func(h string) error {
+			return os.Remove(filepath.Join(h, "data", "priv_validator_state.json"))
+		}, "sign state"},
 		{"missing home", nil, "no such file or directory"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
