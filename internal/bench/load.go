@@ -196,12 +196,12 @@ func (l *Load) Step(ctx context.Context, sc StepConfig) (*Step, error) {
 	o := l.obs
 	o.reset()
 
-	var pace <-chan time.Time
-	if sc.Rate > 0 {
-		tk := time.NewTicker(time.Duration(float64(time.Second) / sc.Rate))
-		defer tk.Stop()
-		pace = tk.C
-	}
+	// Open-loop schedule: the i-th envelope overall (wallet i%W's
+	// (i/W)-th) is due at start + i/Rate. A wallet submits its envelopes
+	// in nonce order, one at a time; one that fell behind (a slow
+	// response while a block commits) sends its overdue envelopes back
+	// to back, so stalls do not lower the offered rate.
+	W := len(queues)
 	cpu0 := processCPU()
 	start := time.Now()
 	o.begin(start)
@@ -213,12 +213,15 @@ func (l *Load) Step(ctx context.Context, sc StepConfig) (*Step, error) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for _, raw := range q {
-				if pace != nil {
-					select {
-					case <-pace:
-					case <-ctx.Done():
-						return
+			for k, raw := range q {
+				if sc.Rate > 0 {
+					due := start.Add(time.Duration(float64(k*W+w) / sc.Rate * float64(time.Second)))
+					if d := time.Until(due); d > 0 {
+						select {
+						case <-time.After(d):
+						case <-ctx.Done():
+							return
+						}
 					}
 				}
 				at := time.Now()

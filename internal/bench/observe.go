@@ -344,6 +344,9 @@ func (o *observer) summarize(start, end, lastCommit time.Time) *Step {
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	s := &Step{Submitted: len(o.sub), SubmitWindowS: end.Sub(start).Seconds()}
+	if s.SubmitWindowS > 0 {
+		s.SubmittedPerSec = float64(s.Submitted) / s.SubmitWindowS
+	}
 	var subCommit, subSoft, subFirm, commitSoft, commitFirm, commitRelease []time.Duration
 	heights := map[int64]int{}
 	for h, at := range o.sub {

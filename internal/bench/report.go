@@ -19,11 +19,14 @@ type Percentiles struct {
 // Step is one step of offered load and what it measured.
 type Step struct {
 	// OfferedRate is the envelopes a second offered (0: open loop).
-	OfferedRate    float64 `json:"offered_rate"`
-	Submitted      int     `json:"submitted"`
-	Rejected       int     `json:"rejected"`
-	FirstRejection string  `json:"first_rejection,omitempty"`
-	Committed      int     `json:"committed"`
+	OfferedRate float64 `json:"offered_rate"`
+	Submitted   int     `json:"submitted"`
+	// SubmittedPerSec is Submitted ÷ SubmitWindowS: the rate actually
+	// offered (below OfferedRate when the wallets could not keep pace).
+	SubmittedPerSec float64 `json:"submitted_per_s"`
+	Rejected        int     `json:"rejected"`
+	FirstRejection  string  `json:"first_rejection,omitempty"`
+	Committed       int     `json:"committed"`
 	// SubmitWindowS is the submission window; CommitWindowS runs from
 	// the first submission to the last of the step's envelopes
 	// committing, and OverallPerSec is Committed ÷ CommitWindowS (it
@@ -196,11 +199,11 @@ func pct(p Percentiles) string {
 	return fmt.Sprintf("%.0f / %.0f / %.0f", p.P50, p.P90, p.P99)
 }
 
-func rate(r float64) string {
-	if r == 0 {
-		return "open loop"
+func rate(s Step) string {
+	if s.OfferedRate == 0 {
+		return fmt.Sprintf("open loop (%.0f)", s.SubmittedPerSec)
 	}
-	return fmt.Sprintf("%.0f", r)
+	return fmt.Sprintf("%.0f (%.0f)", s.OfferedRate, s.SubmittedPerSec)
 }
 
 // WriteMarkdown writes the report as Markdown.
@@ -217,7 +220,7 @@ func (r *Report) WriteMarkdown(w io.Writer) error {
 		fmt.Fprintf(&b, "Devnet: %d validators, %d keyholders (t = %d), timeout_commit %.0f ms, %d wallets, steps of %.0f s.\n\n",
 			r.Validators, r.Validators, r.Threshold, r.BlockIntervalMS, r.Wallets, r.StepS)
 	}
-	b.WriteString("| mode | offered/s | committed/s steady (overall) | txs/block | submit→commit p50/p90/p99 ms | submit→soft | submit→firm | commit→soft | commit→firm | CPU/tx µs | cores busy | vote ext B/block (B/tx) | soft tip lag | keeps up |\n")
+	b.WriteString("| mode | offered/s (achieved) | committed/s steady (overall) | txs/block | submit→commit p50/p90/p99 ms | submit→soft | submit→firm | commit→soft | commit→firm | CPU/tx µs | cores busy | vote ext B/block (B/tx) | soft tip lag | keeps up |\n")
 	b.WriteString("|---|---:|---:|---:|---|---|---|---|---|---:|---:|---:|---:|---|\n")
 	for _, run := range []*Series{&r.Encrypted, r.Plaintext} {
 		if run == nil {
@@ -233,7 +236,7 @@ func (r *Report) WriteMarkdown(w io.Writer) error {
 				lag = fmt.Sprint(s.CommitTipAtEnd - s.SoftTipAtEnd)
 			}
 			fmt.Fprintf(&b, "| %s%s | %s | %.0f (%.0f) | %.1f | %s | %s | %s | %s | %s | %.0f | %.2f | %.0f (%.1f) | %s | %s |\n",
-				run.Mode, mark, rate(s.OfferedRate), s.CommittedPerSec, s.OverallPerSec, s.MeanBlockTxs, pct(s.SubmitToCommit),
+				run.Mode, mark, rate(s), s.CommittedPerSec, s.OverallPerSec, s.MeanBlockTxs, pct(s.SubmitToCommit),
 				pct(s.SubmitToSoft), pct(s.SubmitToFirm), pct(s.CommitToSoft), pct(s.CommitToFirm),
 				s.CPUPerTxUS, s.CPUCores, s.VoteExtBytesPerBlock, s.VoteExtBytesPerTx, lag, yes(s.KeepsUp))
 		}
