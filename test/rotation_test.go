@@ -94,7 +94,7 @@ func TestEonRotationUnderLoad(t *testing.T) {
 		}
 		return env
 	}
-	waitFor(t, ctx, "six blocks before the switch", func() bool { return height() >= rot.ActivationHeight-6 })
+	waitFor(t, ctx, "ten blocks before the switch", func() bool { return height() >= rot.ActivationHeight-10 })
 	d.StopKeyholder(3)
 	d.StopKeyholder(4)
 	var lastOld []common.Hash
