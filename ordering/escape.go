@@ -228,19 +228,14 @@ func (r EscapeRecord) Marshal() []byte {
 // structure, the index order and that each y and proof is a canonical
 // group element, not that the solutions are right.
 func ParseEscapeRecord(b []byte) (EscapeRecord, error) {
-	if len(b) < escapeRecordHeader || b[0] != SysTxEscape {
-		return EscapeRecord{}, fmt.Errorf("%w: %d bytes without the header", ErrEscapeRecord, len(b))
-	}
-	h := binary.BigEndian.Uint64(b[1:])
-	n := binary.BigEndian.Uint32(b[9:])
-	rest := b[escapeRecordHeader:]
-	if h == 0 || h > 1<<62 {
-		return EscapeRecord{}, fmt.Errorf("%w: height %d", ErrEscapeRecord, h)
+	h, n, rest, err := parseHeightRecord(b, SysTxEscape, ErrEscapeRecord)
+	if err != nil {
+		return EscapeRecord{}, err
 	}
 	if uint64(len(rest)) != uint64(n)*escapeSolutionSize {
 		return EscapeRecord{}, fmt.Errorf("%w: %d solutions in %d bytes", ErrEscapeRecord, n, len(rest))
 	}
-	r := EscapeRecord{Height: int64(h), Solutions: make([]EscapeSolution, n)}
+	r := EscapeRecord{Height: h, Solutions: make([]EscapeSolution, n)}
 	for j := range r.Solutions {
 		s := rest[escapeSolutionSize*j : escapeSolutionSize*(j+1)]
 		idx := binary.BigEndian.Uint32(s)
@@ -258,6 +253,20 @@ func ParseEscapeRecord(b []byte) (EscapeRecord, error) {
 		r.Solutions[j] = EscapeSolution{Index: idx, Y: y, Proof: proof}
 	}
 	return r, nil
+}
+
+// parseHeightRecord splits a system transaction of the form
+// tag ‖ u64 height ‖ u32 count ‖ rest (0xF1, 0xF2), checking the tag and
+// that the height is in 1..2^62; errors wrap kind.
+func parseHeightRecord(b []byte, tag byte, kind error) (height int64, n uint32, rest []byte, err error) {
+	if len(b) < escapeRecordHeader || b[0] != tag {
+		return 0, 0, nil, fmt.Errorf("%w: %d bytes without the header", kind, len(b))
+	}
+	h := binary.BigEndian.Uint64(b[1:])
+	if h == 0 || h > 1<<62 {
+		return 0, 0, nil, fmt.Errorf("%w: height %d", kind, h)
+	}
+	return int64(h), binary.BigEndian.Uint32(b[9:]), b[escapeRecordHeader:], nil
 }
 
 // EscapeSource supplies solved time-locks of withheld blocks to this

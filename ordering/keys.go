@@ -92,19 +92,14 @@ func (r KeyRecord) Marshal() ([]byte, error) {
 // structure and that every key is a valid point, not that the keys are
 // right.
 func ParseKeyRecord(b []byte) (KeyRecord, error) {
-	if len(b) < keyRecordHeader || b[0] != SysTxDecryptionKeys {
-		return KeyRecord{}, fmt.Errorf("%w: %d bytes without the header", ErrKeyRecord, len(b))
-	}
-	h := binary.BigEndian.Uint64(b[1:])
-	n := binary.BigEndian.Uint32(b[9:])
-	rest := b[keyRecordHeader:]
-	if h == 0 || h > 1<<62 {
-		return KeyRecord{}, fmt.Errorf("%w: height %d", ErrKeyRecord, h)
+	h, n, rest, err := parseHeightRecord(b, SysTxDecryptionKeys, ErrKeyRecord)
+	if err != nil {
+		return KeyRecord{}, err
 	}
 	if n == 0 || uint64(len(rest)) != uint64(n)*encodedKeySize {
 		return KeyRecord{}, fmt.Errorf("%w: %d keys in %d bytes", ErrKeyRecord, n, len(rest))
 	}
-	r := KeyRecord{Height: int64(h), Keys: make([]*threshold.DecryptionKey, n)}
+	r := KeyRecord{Height: h, Keys: make([]*threshold.DecryptionKey, n)}
 	for j := range r.Keys {
 		k, err := threshold.ParseDecryptionKey(rest[encodedKeySize*j : encodedKeySize*(j+1)])
 		if err != nil {

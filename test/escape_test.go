@@ -31,15 +31,7 @@ func TestEscapeHatchWithCommitteeOffline(t *testing.T) {
 	cfg := devnetConfig(t.TempDir(), 4)
 	cfg.Keyholders = map[int]devnet.KeyholderFault{3: devnet.KeyholderOffline, 4: devnet.KeyholderOffline}
 	cfg.EscapeHatchBlocks = escapeBlocks
-	d, err := devnet.Start(context.Background(), cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer func() {
-		if err := d.Stop(); err != nil {
-			t.Errorf("stop: %v", err)
-		}
-	}()
+	d := startDevnetConfig(t, cfg)
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
 	c, err := client.Dial(d.APIURL())
