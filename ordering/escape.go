@@ -38,7 +38,9 @@ import (
 // resolve a block while leaving out a solution it was handed, and the
 // outcome of H is a function of H alone), and every solution's proof
 // verifies (vdf.Open, in parallel). No 0xF1 record of the same proposal
-// may name H. A block with no time-locked envelope is resolved by a
+// may name H. A proposal holds at most 4 records, and at most 512
+// solutions unless it holds one record. A block with no time-locked
+// envelope is resolved by a
 // record with n = 0 once the delay has passed, so a committee that stays
 // offline cannot hold the firm feed back for ever.
 //
