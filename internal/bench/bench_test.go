@@ -52,7 +52,7 @@ func TestRunShort(t *testing.T) {
 	if s.VoteExtBytesPerBlock <= 0 {
 		t.Errorf("no vote extension bytes measured")
 	}
-	if r.Bound == nil || r.Bound.TxPerSec <= 0 || r.Bound.Dominant == "" || len(r.Bound.Crypto) != 7 {
+	if r.Bound == nil || r.Bound.TxPerSec <= 0 || r.Bound.AsBuiltTxPerSec <= 0 || r.Bound.Dominant == "" || len(r.Bound.Crypto) != 7 {
 		t.Fatalf("bound %+v", r.Bound)
 	}
 	if !r.Checks.PlaintextRunRan || !r.Checks.CryptoCalibrated || r.Ratio <= 0 || r.ToBound <= 0 {

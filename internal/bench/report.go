@@ -99,13 +99,19 @@ type Bound struct {
 	// PlainCPUPerTxUS is consensus and admission per envelope: the
 	// plaintext run's best step's CPU per committed envelope.
 	PlainCPUPerTxUS float64 `json:"plain_cpu_per_tx_us"`
-	// CryptoPerTxUS sums Crypto's steps not already in the plaintext run.
+	// CryptoPerTxUS sums Crypto's steps not already in the plaintext
+	// run, each MinCount times (the issue's bound).
 	CryptoPerTxUS float64      `json:"crypto_per_tx_us"`
 	Crypto        []CryptoStep `json:"crypto"`
 	// TxPerSec = Cores ÷ (PlainCPUPerTxUS + CryptoPerTxUS).
 	TxPerSec float64 `json:"tx_per_s"`
 	// Dominant names the largest per-transaction cost.
 	Dominant string `json:"dominant"`
+	// AsBuilt* are the same with each crypto step Count times: the work
+	// the devnet as built does, repeated checks included.
+	AsBuiltCryptoPerTxUS float64 `json:"as_built_crypto_per_tx_us"`
+	AsBuiltTxPerSec      float64 `json:"as_built_tx_per_s"`
+	AsBuiltDominant      string  `json:"as_built_dominant"`
 }
 
 // Report is a bench run's result.
@@ -134,6 +140,7 @@ type Report struct {
 	// per tx ÷ the CPU per tx the encrypted step measured (below 1 when
 	// the devnet spends CPU the model does not count).
 	ToBound       float64 `json:"to_bound"`
+	ToAsBuilt     float64 `json:"to_as_built_bound"`
 	CPUShare      float64 `json:"cpu_share"`
 	CPUEfficiency float64 `json:"cpu_efficiency"`
 	Checks        Checks  `json:"checks"`
@@ -172,6 +179,7 @@ func (r *Report) evaluate() {
 	}
 	if r.Bound != nil && r.Bound.TxPerSec > 0 {
 		r.ToBound = enc.CommittedPerSec / r.Bound.TxPerSec
+		r.ToAsBuilt = enc.CommittedPerSec / r.Bound.AsBuiltTxPerSec
 		r.Checks.AtLeast08OfBound = r.ToBound >= 0.8
 		r.Checks.CryptoCalibrated = len(r.Bound.Crypto) > 0
 		r.CPUShare = enc.CPUCores / float64(r.Bound.Cores)
@@ -243,23 +251,25 @@ func (r *Report) WriteMarkdown(w io.Writer) error {
 	}
 	b.WriteString("\n")
 	if bd := r.Bound; bd != nil {
-		fmt.Fprintf(&b, "Bound: %d cores ÷ (%.0f µs consensus and admission per tx, plaintext run + %.0f µs crypto per tx) = **%.0f tx/s**; dominant: %s.\n\n",
+		fmt.Fprintf(&b, "Bound (the issue's): %d cores ÷ (%.0f µs consensus and admission per tx, plaintext run + %.0f µs crypto per tx) = **%.0f tx/s**; dominant: %s.\n\n",
 			bd.Cores, bd.PlainCPUPerTxUS, bd.CryptoPerTxUS, bd.TxPerSec, bd.Dominant)
-		b.WriteString("| per-tx crypto (calibrated in this run) | µs per op | × per tx | µs per tx |\n|---|---:|---:|---:|\n")
+		fmt.Fprintf(&b, "Bound of the devnet as built (every node verifies every member's shares and the recorded keys three times, derives identities 4n+1 times): %d cores ÷ (%.0f + %.0f µs) = **%.0f tx/s**; dominant: %s.\n\n",
+			bd.Cores, bd.PlainCPUPerTxUS, bd.AsBuiltCryptoPerTxUS, bd.AsBuiltTxPerSec, bd.AsBuiltDominant)
+		b.WriteString("| per-tx crypto (calibrated in this run) | µs per op | × per tx, bound | × per tx, as built | µs per tx, bound | as built |\n|---|---:|---:|---:|---:|---:|\n")
 		for _, c := range bd.Crypto {
 			note := ""
 			if c.InPlaintext {
 				note = " (in the plaintext CPU)"
 			}
-			fmt.Fprintf(&b, "| %s%s | %.1f | %d | %.0f |\n", c.Name, note, c.PerOpUS, c.Count, c.PerTxUS())
+			fmt.Fprintf(&b, "| %s%s | %.1f | %d | %d | %.0f | %.0f |\n", c.Name, note, c.PerOpUS, c.MinCount, c.Count, c.MinPerTxUS(), c.PerTxUS())
 		}
 		b.WriteString("\n")
 	}
 	if enc := r.Encrypted.BestStep(); enc != nil {
 		fmt.Fprintf(&b, "Encrypted best: **%.0f committed tx/s**", enc.CommittedPerSec)
 		if r.Bound != nil {
-			fmt.Fprintf(&b, ", %.2f of the bound (≥ 0.8: %s; CPU share %.2f × CPU efficiency %.2f)",
-				r.ToBound, yes(r.Checks.AtLeast08OfBound), r.CPUShare, r.CPUEfficiency)
+			fmt.Fprintf(&b, ", %.2f of the bound (≥ 0.8: %s; CPU share %.2f × CPU efficiency %.2f), %.2f of the as-built bound",
+				r.ToBound, yes(r.Checks.AtLeast08OfBound), r.CPUShare, r.CPUEfficiency, r.ToAsBuilt)
 		}
 		if r.Plaintext != nil {
 			fmt.Fprintf(&b, "; encrypted/plaintext ratio %.2f", r.Ratio)
