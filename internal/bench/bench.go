@@ -239,10 +239,10 @@ func search(ctx context.Context, cfg Config, t *Target, mode string, start float
 		r = cfg.Rate
 	}
 	var best float64
-	for i := range cfg.MaxSteps {
+	step := func(r float64) (*Step, error) {
 		count := max(1, int(r*cfg.Step.Seconds()+0.5))
-		label := fmt.Sprintf("%s step %d at %.0f/s", mode, i+1, r)
-		s, err := l.Step(ctx, StepConfig{Count: count, Rate: r, Progress: func(sub, com int) { p.live(label, sub, com, count) }})
+		label := fmt.Sprintf("%s step %d at %.0f/s", mode, len(run.Steps)+1, r)
+		s, err := l.Step(ctx, StepConfig{Count: count, Rate: r, Drain: time.Minute, Progress: func(sub, com int) { p.live(label, sub, com, count) }})
 		if err != nil {
 			return nil, err
 		}
@@ -257,8 +257,24 @@ func search(ctx context.Context, cfg Config, t *Target, mode string, start float
 				return nil, err
 			}
 		}
-		if cfg.Rate > 0 || !s.KeepsUp || s.Rejected > 0 ||
-			s.CommittedPerSec < 0.9*r || (i > 0 && s.CommittedPerSec < 1.05*prevBest(run)) {
+		return s, nil
+	}
+	for i := range cfg.MaxSteps {
+		s, err := step(r)
+		if err != nil {
+			return nil, err
+		}
+		if cfg.Rate > 0 {
+			break
+		}
+		if !s.KeepsUp || s.Rejected > 0 || s.CommittedPerSec < 0.85*r || (i > 0 && s.CommittedPerSec < 1.05*prevBest(run)) {
+			// Saturated between the best step's rate and this one:
+			// one more step halfway, when steps remain.
+			if b := run.BestStep(); b != nil && run.Best != len(run.Steps)-1 && i+1 < cfg.MaxSteps {
+				if _, err := step((b.OfferedRate + r) / 2); err != nil {
+					return nil, err
+				}
+			}
 			break
 		}
 		r *= cfg.Factor
