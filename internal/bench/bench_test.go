@@ -74,7 +74,7 @@ func TestRunShort(t *testing.T) {
 	if err := r.WriteMarkdown(&md); err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"committed/s", "encrypted", "plaintext", "Bound:", "ratio"} {
+	for _, want := range []string{"committed/s", "encrypted", "plaintext", "Bound (the issue", "ratio"} {
 		if !strings.Contains(md.String(), want) {
 			t.Errorf("Markdown lacks %q:\n%s", want, md.String())
 		}
