@@ -21,6 +21,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"runtime"
 	"strconv"
 	"sync"
@@ -91,8 +92,7 @@ func Start(t testing.TB, cfg Config) *Net {
 	if err != nil {
 		t.Fatalf("veil testnet: %v\n%s", err, out)
 	}
-	for i := range cfg.Validators {
-		addr := FreeAddr(t)
+	for i, addr := range apiAddrs(t, netDir, cfg.Validators) {
 		n.apiAddrs = append(n.apiAddrs, addr)
 		n.URLs = append(n.URLs, "http://"+addr)
 		c, err := client.Dial(n.URLs[i])
@@ -419,6 +419,45 @@ func (p *Proc) kill() {
 	_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
 	<-done
 }
+
+// apiAddrs picks n distinct free loopback addresses for the APIs, none on
+// a port veil testnet gave the nodes in dir (the kernel may hand out a
+// port again once testnet's probe closed it).
+func apiAddrs(t testing.TB, dir string, n int) []string {
+	t.Helper()
+	taken := map[string]bool{}
+	homes, _ := filepath.Glob(filepath.Join(dir, "node*", "config", "config.toml"))
+	for _, path := range homes {
+		b, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range portRE.FindAllSubmatch(b, -1) {
+			taken[string(m[1])] = true
+		}
+	}
+	var addrs []string
+	var held []net.Listener // held open, so no two APIs get one port
+	defer func() {
+		for _, l := range held {
+			l.Close()
+		}
+	}()
+	for len(addrs) < n {
+		l, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		held = append(held, l)
+		addr := l.Addr().String()
+		if _, port, _ := net.SplitHostPort(addr); !taken[port] {
+			addrs = append(addrs, addr)
+		}
+	}
+	return addrs
+}
+
+var portRE = regexp.MustCompile(`127\.0\.0\.1:(\d+)`)
 
 // FreeAddr returns a loopback address with a port free at the time.
 func FreeAddr(t testing.TB) string {
