@@ -106,7 +106,8 @@ type Block struct {
 	ChainID string
 	Height  int64
 	// Root is the batch root, the value the committee signs (see
-	// BatchMessage) and the block's app data carries.
+	// BatchMessage) and the app hash of the block that makes the height
+	// firm commits to (ordering: firm roots).
 	Root common.Hash
 	// Entries are the batch tree's entries, sorted by rollup id: one per
 	// rollup with at least one leg.
