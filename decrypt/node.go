@@ -264,6 +264,9 @@ func (s *Service) Close() {
 	if s.Solver != nil {
 		s.Solver.Close()
 	}
+	if s.Sigs != nil {
+		s.Sigs.Close()
+	}
 }
 
 // SubmitKeyShares implements server.KeyholderBackend: it authenticates the

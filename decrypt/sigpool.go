@@ -22,6 +22,7 @@ var (
 	ErrRootMismatch  = errors.New("decrypt: partial signature over a batch root that is not this node's")
 	ErrBadPartialSig = errors.New("decrypt: partial batch signature failed verification")
 	ErrWrongSigEon   = errors.New("decrypt: the height is signed by another eon")
+	ErrSigPoolClosed = errors.New("decrypt: the node's signature pool is stopped")
 )
 
 // SignatureStore keeps aggregated batch signatures; *feed.Feed does, in
@@ -90,6 +91,13 @@ func (c *SignaturePoolConfig) validate() error {
 type SignaturePool struct {
 	cfg SignaturePoolConfig
 
+	// life is held (read) by every call that reaches the store, and
+	// taken by Close: once Close returns nothing touches the store, so
+	// the node may close its database under callers that still hold
+	// the pool.
+	life   sync.RWMutex
+	closed bool
+
 	mu       sync.Mutex
 	firm     int64 // every height up to it has a root here
 	heights  map[int64]*sigHeight
@@ -136,6 +144,14 @@ func NewSignaturePool(cfg SignaturePoolConfig) (*SignaturePool, error) {
 // nothing it rejects. Held entries are checked by Advance.
 func (p *SignaturePool) Add(eon uint64, member int, entries []RootSignature) []error {
 	errs := make([]error, len(entries))
+	p.life.RLock()
+	defer p.life.RUnlock()
+	if p.closed {
+		for i := range errs {
+			errs[i] = ErrSigPoolClosed
+		}
+		return errs
+	}
 	pk, err := p.cfg.Eons.EonKey(eon)
 	if err != nil {
 		for i := range errs {
@@ -149,7 +165,7 @@ func (p *SignaturePool) Add(eon uint64, member int, entries []RootSignature) []e
 		}
 		return errs
 	}
-	p.Advance()
+	p.advance()
 	for i, e := range entries {
 		errs[i] = p.add(pk, eon, member, e)
 	}
@@ -306,6 +322,22 @@ func (p *SignaturePool) count(f func(*SigStats)) {
 // partials held for the heights that turned firm. The node's Service
 // calls it after each commit.
 func (p *SignaturePool) Advance() {
+	p.life.RLock()
+	defer p.life.RUnlock()
+	if !p.closed {
+		p.advance()
+	}
+}
+
+// Close stops the pool: it waits for the calls in progress, and later
+// ones do nothing (Add refuses with ErrSigPoolClosed).
+func (p *SignaturePool) Close() {
+	p.life.Lock()
+	p.closed = true
+	p.life.Unlock()
+}
+
+func (p *SignaturePool) advance() {
 	for {
 		p.mu.Lock()
 		h := p.firm + 1

@@ -428,3 +428,22 @@ func TestSignerResendsToRestartedNode(t *testing.T) {
 		}
 	}
 }
+
+// TestSignaturePoolClose: a closed pool refuses partials without reaching
+// its store, which the node may have closed.
+func TestSignaturePoolClose(t *testing.T) {
+	c := newCommittee(t)
+	node := newSigNode()
+	node.makeFirm(1)
+	p := newSigPool(t, c, node)
+	p.Close()
+	for _, err := range p.Add(1, 1, c.partials(t, 1, 1, 1)) {
+		if !errors.Is(err, ErrSigPoolClosed) {
+			t.Fatalf("closed pool: %v", err)
+		}
+	}
+	p.Advance()
+	if p.Firm() != 0 {
+		t.Fatalf("closed pool advanced to %d", p.Firm())
+	}
+}
