@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"connectrpc.com/connect"
 	"github.com/ethereum/go-ethereum/accounts/abi/bind/v2"
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/core/types"
@@ -149,7 +150,14 @@ func TestDevnetSettlesOnSimulatedL1(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		// A root is signed, and so posted, before the next block's header
+		// that proves it has committed: the height is firm on the node
+		// a block later.
 		b, err := c.GetBatch(ctx, devnet.DemoRollups[0].ID, int64(h), api.LevelFirm)
+		for connect.CodeOf(err) == connect.CodeFailedPrecondition && ctx.Err() == nil {
+			time.Sleep(50 * time.Millisecond)
+			b, err = c.GetBatch(ctx, devnet.DemoRollups[0].ID, int64(h), api.LevelFirm)
+		}
 		if err != nil {
 			t.Fatalf("GetBatch %d: %v", h, err)
 		}
