@@ -252,11 +252,6 @@ func search(ctx context.Context, cfg Config, t *Target, mode string, start float
 		if s.KeepsUp && s.CommittedPerSec > best {
 			best, run.Best = s.CommittedPerSec, len(run.Steps)-1
 		}
-		if s.Rejected > 0 {
-			if err := l.resync(ctx); err != nil {
-				return nil, err
-			}
-		}
 		return s, nil
 	}
 	for i := range cfg.MaxSteps {

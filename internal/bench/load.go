@@ -189,6 +189,11 @@ func (l *Load) Step(ctx context.Context, sc StepConfig) (*Step, error) {
 	if sc.Drain == 0 {
 		sc.Drain = 30 * time.Second
 	}
+	// A step starts on an empty pipeline: what an earlier, overloaded
+	// step left pending commits first (within the drain bound).
+	if err := l.settle(ctx, sc.Drain); err != nil {
+		return nil, err
+	}
 	queues, err := l.seal(ctx, sc.Count)
 	if err != nil {
 		return nil, err
@@ -288,15 +293,27 @@ wait:
 	return s, nil
 }
 
-// resync reads each wallet's next nonce again, after refused envelopes
-// left gaps.
-func (l *Load) resync(ctx context.Context) error {
-	for w, key := range l.t.Wallets {
-		acct, err := l.c.Account(ctx, client.Address(key))
-		if err != nil {
-			return fmt.Errorf("bench: wallet %d: %w", w, err)
+// settle waits, up to bound, until no wallet has envelopes pending, then
+// reads each wallet's next nonce.
+func (l *Load) settle(ctx context.Context, bound time.Duration) error {
+	deadline := time.Now().Add(bound)
+	for {
+		pending := false
+		for w, key := range l.t.Wallets {
+			acct, err := l.c.Account(ctx, client.Address(key))
+			if err != nil {
+				return fmt.Errorf("bench: wallet %d: %w", w, err)
+			}
+			l.nonces[w] = acct.PendingNonce
+			pending = pending || acct.PendingNonce > acct.Nonce
 		}
-		l.nonces[w] = acct.PendingNonce
+		if !pending || time.Now().After(deadline) {
+			return nil
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(200 * time.Millisecond):
+		}
 	}
-	return nil
 }
