@@ -41,9 +41,11 @@ and submit→soft/firm-decrypted latency (p50/p90/p99), process CPU per
 committed envelope, and the vote-extension bytes the blocks carry.
 
 Without --rate it steps the offered rate up (×1.5 from 50/s) until the
-committed rate stops rising or soft decryption falls behind: validator 0's
-soft-decrypted tip more than 2 heights behind its commit tip at the end of
-a step. The best step that kept up is the result.
+committed rate stops rising, falls under 85% of the offered rate, or soft
+decryption falls behind (validator 0's soft-decrypted tip more than 2
+heights behind its commit tip at the end of a step), then runs one step
+halfway. The best step that kept up is the result; the report also names
+the highest rate at which the latency targets held.
 
 With --plaintext-too (default) it runs the same search on a second devnet
 with plaintext envelopes of the same size and format and no keyholders,
