@@ -1,12 +1,9 @@
 package decrypt
 
 import (
-	"runtime"
-	"sync"
-	"sync/atomic"
-
 	"github.com/ethereum/go-ethereum/common"
 
+	"github.com/veilseq/veil/internal/par"
 	"github.com/veilseq/veil/mempool"
 	"github.com/veilseq/veil/ordering"
 	"github.com/veilseq/veil/threshold"
@@ -58,31 +55,6 @@ func byEon(txs []Tx) map[uint64][]int {
 // hash to the curve, tens of microseconds).
 func identities(txs []Tx, pos []int) []threshold.Identity {
 	ids := make([]threshold.Identity, len(pos))
-	parallel(len(pos), func(j int) { ids[j] = txs[pos[j]].Envelope.Identity() })
+	par.For(len(pos), func(j int) { ids[j] = txs[pos[j]].Envelope.Identity() })
 	return ids
-}
-
-// parallel runs f(0), …, f(n−1) on up to GOMAXPROCS goroutines.
-func parallel(n int, f func(int)) {
-	workers := min(runtime.GOMAXPROCS(0), n)
-	if workers <= 1 {
-		for j := range n {
-			f(j)
-		}
-		return
-	}
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for range workers {
-		wg.Go(func() {
-			for {
-				j := int(next.Add(1)) - 1
-				if j >= n {
-					return
-				}
-				f(j)
-			}
-		})
-	}
-	wg.Wait()
 }

@@ -11,6 +11,7 @@ import (
 
 	"github.com/ethereum/go-ethereum/common"
 
+	"github.com/veilseq/veil/internal/par"
 	"github.com/veilseq/veil/threshold"
 )
 
@@ -254,7 +255,7 @@ func (p *Pool) AddBlock(blk Block) {
 func (p *Pool) parse(b *blockState) {
 	cts := make([]*threshold.Ciphertext, len(b.txs))
 	errs := make([]error, len(b.txs))
-	parallel(len(b.txs), func(j int) { cts[j], errs[j] = threshold.ParseCiphertext(b.txs[j].Envelope.Ciphertext) })
+	par.For(len(b.txs), func(j int) { cts[j], errs[j] = threshold.ParseCiphertext(b.txs[j].Envelope.Ciphertext) })
 	b.cts, b.ctErr = cts, errs
 	close(b.parsed)
 }

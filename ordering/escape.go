@@ -12,6 +12,7 @@ import (
 	abci "github.com/cometbft/cometbft/abci/types"
 	"github.com/ethereum/go-ethereum/common/hexutil"
 
+	"github.com/veilseq/veil/internal/par"
 	"github.com/veilseq/veil/rollupfeed"
 	"github.com/veilseq/veil/threshold"
 	"github.com/veilseq/veil/vdf"
@@ -359,7 +360,7 @@ func (a *App) checkEscapeRecord(g getter, tx []byte, height int64) (EscapeRecord
 		return rec, pending, cached, nil
 	}
 	bad := make([]error, len(jobs))
-	parallelFor(len(jobs), func(k int) {
+	par.For(len(jobs), func(k int) {
 		jb := jobs[k]
 		key, err := vdf.Open(hatch.Params, jb.pz, jb.s.Y, jb.s.Proof)
 		switch {
@@ -537,7 +538,7 @@ func (a *App) applyEscapeTxs(ex *blockExec, txs [][]byte, results []*abci.ExecTx
 			continue
 		}
 		fb := FirmBlock{Height: rec.Height, RecordedAt: ex.height, Escaped: true, Txs: make([]FirmTx, len(pending))}
-		parallelFor(len(pending), func(j int) {
+		par.For(len(pending), func(j int) {
 			p, oc := pending[j], outcomes[j]
 			ft := FirmTx{Hash: p.Hash, Index: p.Index, Rollups: p.Envelope.Rollups, Err: oc.err}
 			if oc.key != nil {

@@ -6,7 +6,6 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
-	"runtime"
 	"strconv"
 	"sync"
 	"sync/atomic"
@@ -16,6 +15,7 @@ import (
 	"github.com/ethereum/go-ethereum/common/hexutil"
 	"github.com/ethereum/go-ethereum/crypto"
 
+	"github.com/veilseq/veil/internal/par"
 	"github.com/veilseq/veil/mempool"
 	"github.com/veilseq/veil/rollupfeed"
 	"github.com/veilseq/veil/threshold"
@@ -167,31 +167,6 @@ type keyState struct {
 
 // del records the deletion of k.
 func (o *overlay) del(k []byte) { o.writes[string(k)] = change{del: true} }
-
-// parallelFor runs f(0), …, f(n−1) on up to GOMAXPROCS goroutines.
-func parallelFor(n int, f func(int)) {
-	workers := min(runtime.GOMAXPROCS(0), n)
-	if workers <= 1 {
-		for j := range n {
-			f(j)
-		}
-		return
-	}
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for range workers {
-		wg.Go(func() {
-			for {
-				j := int(next.Add(1)) - 1
-				if j >= n {
-					return
-				}
-				f(j)
-			}
-		})
-	}
-	wg.Wait()
-}
 
 // SetKeySource installs where this node's proposals take decryption keys
 // from. Without one the node proposes no key records (it still verifies
@@ -488,7 +463,7 @@ func (a *App) checkKeyRecord(g getter, tx []byte) (KeyRecord, []PendingTx, error
 // hash to the curve).
 func identities(txs []PendingTx) []threshold.Identity {
 	ids := make([]threshold.Identity, len(txs))
-	parallelFor(len(txs), func(j int) { ids[j] = txs[j].Envelope.Identity() })
+	par.For(len(txs), func(j int) { ids[j] = txs[j].Envelope.Identity() })
 	return ids
 }
 

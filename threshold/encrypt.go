@@ -10,6 +10,8 @@ import (
 
 	bls12381 "github.com/consensys/gnark-crypto/ecc/bls12-381"
 	"golang.org/x/crypto/chacha20poly1305"
+
+	"github.com/veilseq/veil/internal/par"
 )
 
 // Ciphertext layout: version(1) ‖ U(96) ‖ ChaCha20-Poly1305 output
@@ -251,7 +253,7 @@ type DecryptResult struct {
 // results[j] belongs to items[j].
 func DecryptBatch(items []DecryptItem) []DecryptResult {
 	out := make([]DecryptResult, len(items))
-	parallel(len(items), func(j int) {
+	par.For(len(items), func(j int) {
 		it := &items[j]
 		c := it.Parsed
 		if c == nil {

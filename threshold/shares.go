@@ -4,13 +4,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"runtime"
 	"sort"
-	"sync"
-	"sync/atomic"
 
 	bls12381 "github.com/consensys/gnark-crypto/ecc/bls12-381"
 	"github.com/consensys/gnark-crypto/ecc/bls12-381/fr"
+
+	"github.com/veilseq/veil/internal/par"
 )
 
 // KeyShare is member Index's share k_i(id) = s_i·id of the decryption key
@@ -39,7 +38,7 @@ func (sk *SecretKeyShare) KeyShare(id Identity) *KeyShare {
 // parallel.
 func (sk *SecretKeyShare) KeyShares(ids []Identity) []*KeyShare {
 	out := make([]*KeyShare, len(ids))
-	parallel(len(ids), func(j int) { out[j] = sk.KeyShare(ids[j]) })
+	par.For(len(ids), func(j int) { out[j] = sk.KeyShare(ids[j]) })
 	return out
 }
 
@@ -159,7 +158,7 @@ func AggregateKeys(pk *EonPublicKey, ids []Identity, shares map[int][]*KeyShare)
 	members = chooseMembers(members, pk.threshold)
 	ip := newInterpolation(members)
 	keys := make([]*DecryptionKey, len(ids))
-	parallel(len(ids), func(j int) {
+	par.For(len(ids), func(j int) {
 		pts := make([]bls12381.G1Affine, len(members))
 		for k, i := range members {
 			pts[k] = shares[i][j].p
@@ -189,31 +188,6 @@ func VerifyDecryptionKeys(rand io.Reader, pk *EonPublicKey, ids []Identity, keys
 		return err
 	}
 	return nil
-}
-
-// parallel runs f(0), …, f(n−1) on up to GOMAXPROCS goroutines.
-func parallel(n int, f func(int)) {
-	workers := min(runtime.GOMAXPROCS(0), n)
-	if workers <= 1 {
-		for j := range n {
-			f(j)
-		}
-		return
-	}
-	var wg sync.WaitGroup
-	var next atomic.Int64
-	for range workers {
-		wg.Go(func() {
-			for {
-				j := int(next.Add(1) - 1)
-				if j >= n {
-					return
-				}
-				f(j)
-			}
-		})
-	}
-	wg.Wait()
 }
 
 const (
