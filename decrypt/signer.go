@@ -35,9 +35,9 @@ type SignerConfig struct {
 	Feed Feed
 	// Sinks receive the partial signatures. Required.
 	Sinks []SignatureSink
-	// StateFile persists the last height every sink has taken (or
-	// refused for good), so a restarted signer resumes after it. Empty:
-	// in memory only.
+	// StateFile persists the last height every sink has both taken (or
+	// refused for good) and reported signed, so a restarted signer
+	// resumes after it. Empty: in memory only.
 	StateFile string
 	// Start is the first height to sign when there is no state. Default 1.
 	Start int64
@@ -152,7 +152,8 @@ func (s *Signer) Signed() int64 {
 	return s.signed
 }
 
-// Progress returns the last height every sink has taken.
+// Progress returns the last height every sink has taken and reported
+// signed: what StateFile holds.
 func (s *Signer) Progress() int64 {
 	s.mu.Lock()
 	defer s.mu.Unlock()
