@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/signal"
 
+	"github.com/veilseq/veil/api/client"
 	"github.com/veilseq/veil/decrypt"
 	"github.com/veilseq/veil/internal/keystore"
 )
@@ -34,4 +35,20 @@ func ExampleRunRemote() {
 	if err != nil && ctx.Err() == nil {
 		log.Fatal(err)
 	}
+}
+
+// A batch signer outside the nodes learns from their parameters which eon
+// signs each height, so that around a rotation it switches shares at the
+// activation height. (Needs a running node; compiled, not run.)
+func ExampleNewRemoteEons() {
+	c, err := client.Dial("http://127.0.0.1:26670")
+	if err != nil {
+		log.Fatal(err)
+	}
+	eons := decrypt.NewRemoteEons([]*client.Client{c}, "veil-devnet")
+	eon, err := eons.EonAt(120)
+	if err != nil {
+		log.Fatal(err)
+	}
+	log.Printf("height 120 is signed by eon %d's committee", eon)
 }

@@ -239,6 +239,11 @@ type RemoteConfig struct {
 	// every eon it holds. Submissions are signed with MemberKey, so the
 	// member must have registered the same member key in each eon.
 	Shares []*threshold.SecretKeyShare
+	// AddShares, if set, brings shares of further eons while RunRemote
+	// runs (an operator adding the next eon's secrets to the keyholder
+	// home): the keyholder releases for that eon's envelopes from the
+	// next height it handles, and the batch signer signs its heights.
+	AddShares <-chan *threshold.SecretKeyShare
 	// Follow are the base URLs of the nodes whose committed blocks the
 	// keyholder follows, in order of preference (it moves to the next
 	// when one fails). Default Nodes.
@@ -320,6 +325,22 @@ func RunRemote(ctx context.Context, cfg RemoteConfig) error {
 	defer cancel()
 	signed := make(chan error, 1)
 	go func() { signed <- sg.Run(ctx) }()
+	go func() {
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case sk, ok := <-cfg.AddShares:
+				if !ok {
+					return
+				}
+				kh.AddShare(sk)
+				if sk != nil {
+					sg.AddShare(sk)
+				}
+			}
+		}
+	}()
 	err = kh.Run(ctx)
 	cancel()
 	if serr := <-signed; serr != nil && !errors.Is(serr, context.Canceled) {

@@ -67,8 +67,11 @@ func (r *RemoteRoots) FirmRoot(height int64) (common.Hash, bool, error) {
 
 // NewRemoteSigner returns the batch signer RunRemote runs beside the
 // keyholder: it takes the roots of firm heights from the nodes in
-// cfg.Follow (checked against cfg.Validators when set), signs them with
-// cfg.Share and pushes the partial signatures to every node in cfg.Nodes.
+// cfg.Follow (checked against cfg.Validators when set), signs each with
+// the share (cfg.Share or one of cfg.Shares) of the eon active at its
+// height, as the nodes report it (RemoteEons), and pushes the partial
+// signatures to every node in cfg.Nodes. Heights of an eon the member
+// holds no share of are skipped.
 // Its progress is saved in cfg.SignedStateFile (default cfg.StateFile +
 // ".signed").
 func NewRemoteSigner(cfg RemoteConfig) (*Signer, error) {
@@ -93,6 +96,8 @@ func NewRemoteSigner(cfg RemoteConfig) (*Signer, error) {
 	}
 	return NewSigner(SignerConfig{
 		Share:     cfg.Share,
+		Shares:    cfg.Shares,
+		EonAt:     NewRemoteEons(cs, cfg.ChainID).EonAt,
 		ChainID:   cfg.ChainID,
 		Roots:     roots,
 		Feed:      NewRemoteFeed(cs, cfg.ChainID, cfg.Poll, cfg.Logger),

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
+	"log/slog"
 	"os"
 	"os/signal"
 	"syscall"
@@ -15,6 +17,7 @@ import (
 	"github.com/veilseq/veil/api/client"
 	"github.com/veilseq/veil/decrypt"
 	"github.com/veilseq/veil/internal/keystore"
+	"github.com/veilseq/veil/threshold"
 )
 
 func init() { subcommands = append(subcommands, newKeyholderCmd) }
@@ -63,6 +66,7 @@ func newKeyholderCmd() *cobra.Command {
 	var (
 		home, logLevel string
 		genesis        string
+		rescan         time.Duration
 		keys           keyFlags
 		rc             decrypt.RemoteConfig
 	)
@@ -77,7 +81,15 @@ every --node, signed with the member key.
 
 DIR holds keyholder.age (the member's secrets, encrypted with age; create it
 with veil keys keyholder import) and released (the last height released, so
-a restart resumes after it). Decrypt the secrets with --identity FILE,
+a restart resumes after it). Across an eon rotation, the member's secrets of
+each further eon go beside it as keyholder-eon-N.age (same chain, same member
+key): the keyholder loads them at start, and looks for new ones every
+--rescan and on SIGHUP, so the next eon's file can be added while it runs.
+Add it before the eon's registration is submitted: from then on envelopes
+sealed to the new eon are committed. Each block's envelopes are released
+with the share of the eon they are sealed to, and each firm batch root is
+signed with the share of the eon active at its height, as the nodes'
+encryption parameters report the eons' activation heights. Decrypt the secrets with --identity FILE,
 --passphrase-file FILE or $` + passphraseEnv + `; the files must be mode 0600.
 
 Trust: with --genesis FILE (the chain's genesis.json), every block is checked
@@ -114,17 +126,15 @@ the node it follows about which blocks are committed: follow a node you run.`,
 				logger.Warn("no --genesis: trusting the followed nodes to report only committed blocks")
 			}
 			rc.ChainID, rc.Share, rc.MemberKey = s.ChainID, s.Share, s.MemberKey
-			further, err := keystore.LoadEons(home, key)
+			eons := &eonFiles{home: home, key: key, first: s, held: map[uint64]bool{s.Eon(): true}, out: cmd.OutOrStdout()}
+			further, err := eons.scan()
 			if err != nil {
 				return err
 			}
-			for _, e := range further {
-				if e.ChainID != s.ChainID || !e.MemberKey.Equal(s.MemberKey) {
-					return fmt.Errorf("%s: eon %d's secrets are for another chain or member key than %s", home, e.Eon(), keystore.SecretsPath(home))
-				}
-				rc.Shares = append(rc.Shares, e.Share)
-				fmt.Fprintf(cmd.OutOrStdout(), "veil keyholder: also member %d of eon %d\n", e.Member(), e.Eon())
-			}
+			rc.Shares = further
+			adds := make(chan *threshold.SecretKeyShare)
+			rc.AddShares = adds
+			go eons.watch(ctx, rescan, adds, logger)
 			rc.StateFile, rc.Logger = keystore.ProgressPath(home), logger
 			follow := rc.Follow
 			if len(follow) == 0 {
@@ -144,10 +154,80 @@ the node it follows about which blocks are committed: follow a node you run.`,
 	f.StringArrayVar(&rc.Follow, "follow", nil, "base URL of a node whose commits to follow (repeat: in order of preference, the next when one fails; default the --node URLs)")
 	f.StringVar(&genesis, "genesis", "", "the chain's genesis.json: check every block against its validators' commit (recommended)")
 	f.Int64Var(&rc.Start, "start", 1, "first height to release for when DIR has no progress yet (joining a long chain)")
+	f.DurationVar(&rescan, "rescan", 10*time.Second, "how often to look in DIR for a further eon's secrets (keyholder-eon-N.age); also on SIGHUP")
 	f.DurationVar(&rc.Poll, "poll", 250*time.Millisecond, "how often to ask the followed node for a new commit")
 	f.StringVar(&logLevel, "log-level", "warn", "log level: debug, info, warn, error")
 	keys.register(f)
 	_ = cmd.MarkFlagRequired("home")
 	_ = cmd.MarkFlagRequired("node")
 	return cmd
+}
+
+// eonFiles finds the member's secrets of further eons in a keyholder
+// home (keystore.EonSecretsPath files) and loads each new one once.
+type eonFiles struct {
+	home  string
+	key   keystore.Key
+	first *keystore.Secrets // keyholder.age
+	held  map[uint64]bool
+	out   io.Writer
+}
+
+// scan loads the files of eons not held yet, each checked to be of the
+// first secrets' chain and member key.
+func (e *eonFiles) scan() ([]*threshold.SecretKeyShare, error) {
+	eons, err := keystore.ListEons(e.home)
+	if err != nil {
+		return nil, err
+	}
+	var out []*threshold.SecretKeyShare
+	for _, eon := range eons {
+		if e.held[eon] {
+			continue
+		}
+		s, err := keystore.LoadEon(e.home, eon, e.key)
+		if err != nil {
+			return out, err
+		}
+		if s.ChainID != e.first.ChainID || !s.MemberKey.Equal(e.first.MemberKey) {
+			return out, fmt.Errorf("%s: eon %d's secrets are for another chain or member key than %s", e.home, eon, keystore.SecretsPath(e.home))
+		}
+		e.held[eon] = true
+		out = append(out, s.Share)
+		fmt.Fprintf(e.out, "veil keyholder: also member %d of eon %d\n", s.Member(), s.Eon())
+	}
+	return out, nil
+}
+
+// watch scans every `every` and on SIGHUP until ctx is done, handing new
+// shares to adds. A file that does not load is logged and tried again at
+// the next scan (it may still be being written).
+func (e *eonFiles) watch(ctx context.Context, every time.Duration, adds chan<- *threshold.SecretKeyShare, log *slog.Logger) {
+	hup := make(chan os.Signal, 1)
+	signal.Notify(hup, syscall.SIGHUP)
+	defer signal.Stop(hup)
+	if every <= 0 {
+		every = 10 * time.Second
+	}
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		case <-hup:
+		}
+		shares, err := e.scan()
+		if err != nil {
+			log.Error("keyholder: further eon's secrets", "err", err)
+		}
+		for _, sk := range shares {
+			select {
+			case adds <- sk:
+			case <-ctx.Done():
+				return
+			}
+		}
+	}
 }

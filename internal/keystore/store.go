@@ -300,6 +300,37 @@ func EonSecretsPath(dir string, eon uint64) string {
 // (EonSecretsPath files), in increasing eon order, each checked to hold
 // the eon its name says.
 func LoadEons(dir string, k Key) ([]*Secrets, error) {
+	eons, err := ListEons(dir)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*Secrets, 0, len(eons))
+	for _, eon := range eons {
+		s, err := LoadEon(dir, eon, k)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, s)
+	}
+	return out, nil
+}
+
+// LoadEon loads eon's secrets from the keyholder home dir (its
+// EonSecretsPath file), checked to hold that eon.
+func LoadEon(dir string, eon uint64, k Key) (*Secrets, error) {
+	s, err := Load(EonSecretsPath(dir, eon), k)
+	if err != nil {
+		return nil, err
+	}
+	if s.Eon() != eon {
+		return nil, fmt.Errorf("%w: %s holds eon %d", ErrFormat, EonSecretsPath(dir, eon), s.Eon())
+	}
+	return s, nil
+}
+
+// ListEons returns the eons the keyholder home dir has an EonSecretsPath
+// file of, in increasing order, without decrypting them.
+func ListEons(dir string) ([]uint64, error) {
 	entries, err := os.ReadDir(dir)
 	if err != nil {
 		if errors.Is(err, os.ErrNotExist) {
@@ -321,18 +352,7 @@ func LoadEons(dir string, k Key) ([]*Secrets, error) {
 		eons = append(eons, eon)
 	}
 	slices.Sort(eons)
-	out := make([]*Secrets, 0, len(eons))
-	for _, eon := range eons {
-		s, err := Load(EonSecretsPath(dir, eon), k)
-		if err != nil {
-			return nil, err
-		}
-		if s.Eon() != eon {
-			return nil, fmt.Errorf("%w: %s holds eon %d", ErrFormat, EonSecretsPath(dir, eon), s.Eon())
-		}
-		out = append(out, s)
-	}
-	return out, nil
+	return eons, nil
 }
 
 // ProgressPath is the progress file of the keyholder home dir.
