@@ -349,6 +349,9 @@ func (a *App) CheckTx(_ context.Context, req *abci.CheckTxRequest) (*abci.CheckT
 		if IsSystemTx(req.Tx) && req.Tx[0] == SysTxEonRegistration {
 			// Still valid until a block registers the eon.
 			err = a.checkEonTxCommitted(req.Tx)
+		} else if isDKGTx(req.Tx) {
+			// Valid until included or its phase closes.
+			err = a.checkDKGTxCommitted(req.Tx)
 		} else {
 			err = a.withCommittedView(func(v *view) error { return a.pool.Recheck(hash, v) })
 		}
@@ -362,6 +365,9 @@ func (a *App) CheckTx(_ context.Context, req *abci.CheckTxRequest) (*abci.CheckT
 	if IsSystemTx(req.Tx) {
 		if req.Tx[0] == SysTxEonRegistration {
 			return checkTxResponse(a.checkEonTxCommitted(req.Tx)), nil
+		}
+		if isDKGTx(req.Tx) {
+			return checkTxResponse(a.checkDKGTxCommitted(req.Tx)), nil
 		}
 		// Only a proposer places other system transactions, where
 		// ProcessProposal checks them.
@@ -495,6 +501,11 @@ func (a *App) PrepareProposal(_ context.Context, req *abci.PrepareProposalReques
 	}
 	if reg != nil && used+protoTxSize(len(reg)) <= maxBytes {
 		txs = append(txs, reg)
+		used += protoTxSize(len(reg))
+	}
+	txs, err = a.appendDKGTxs(st, req.Height, req.Txs, txs, &used, maxBytes)
+	if err != nil {
+		return nil, err
 	}
 	return &abci.PrepareProposalResponse{Txs: txs}, nil
 }
@@ -578,6 +589,12 @@ func (a *App) ProcessProposal(_ context.Context, req *abci.ProcessProposalReques
 			return nil, err
 		}
 		return reject("invalid eon registration", "err", err)
+	}
+	if err := a.checkDKGTxs(st, req.Height, req.Txs); err != nil {
+		if errors.Is(err, ErrInternal) {
+			return nil, err
+		}
+		return reject("invalid DKG ceremony transaction", "err", err)
 	}
 	return &abci.ProcessProposalResponse{Status: abci.PROCESS_PROPOSAL_STATUS_ACCEPT}, nil
 }
@@ -690,6 +707,9 @@ func (a *App) FinalizeBlock(_ context.Context, req *abci.FinalizeBlockRequest) (
 	}
 	firm = append(firm, escaped...)
 	if err := a.applyEonTxs(ex, st, req.Txs, results); err != nil {
+		return nil, err
+	}
+	if err := a.applyDKGTxs(ex, st, req.Txs, results); err != nil {
 		return nil, err
 	}
 	if fb != nil {

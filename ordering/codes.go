@@ -43,6 +43,10 @@ var codes = []struct {
 	{17, mempool.ErrBadCiphertext},
 	{18, mempool.ErrEvicted},
 	{19, ErrEonRegistration},
+	{20, ErrDKGCeremony},
+	{21, ErrDKGMessage},
+	{22, ErrDKGDuplicate},
+	{23, ErrDKGLate},
 	{CodeInternal, ErrInternal},
 }
 

@@ -184,16 +184,7 @@ func (r *EonRegistration) Consent(chainID string, member int, key ed25519.Privat
 // Approve signs the registration as member (1-based) of the outgoing
 // eon, keeping the approvals in member order.
 func (r *EonRegistration) Approve(chainID string, member int, key ed25519.PrivateKey) {
-	a := EonApproval{Member: member, Signature: ed25519.Sign(key, r.signedBytes(chainID, roleApproval))}
-	i := 0
-	for i < len(r.Approvals) && r.Approvals[i].Member < member {
-		i++
-	}
-	if i < len(r.Approvals) && r.Approvals[i].Member == member {
-		r.Approvals[i] = a
-		return
-	}
-	r.Approvals = append(r.Approvals[:i], append([]EonApproval{a}, r.Approvals[i:]...)...)
+	r.Approvals = insertApproval(r.Approvals, EonApproval{Member: member, Signature: ed25519.Sign(key, r.signedBytes(chainID, roleApproval))})
 }
 
 // Marshal encodes the registration as a SysTxEonRegistration
@@ -273,23 +264,11 @@ func ParseEonRegistration(b []byte) (*EonRegistration, error) {
 		r.Consents[i] = bytes.Clone(p[:ed25519.SignatureSize])
 		p = p[ed25519.SignatureSize:]
 	}
-	m := int(binary.BigEndian.Uint16(p))
-	p = p[2:]
-	if m > maxApprovals || len(p) != m*(2+ed25519.SignatureSize) {
-		return bad("%d approvals in %d bytes", m, len(p))
+	approvals, err := parseApprovals(p)
+	if err != nil {
+		return bad("%v", err)
 	}
-	r.Approvals = make([]EonApproval, m)
-	for i := range r.Approvals {
-		a := EonApproval{Member: int(binary.BigEndian.Uint16(p)), Signature: bytes.Clone(p[2 : 2+ed25519.SignatureSize])}
-		if i > 0 && a.Member <= r.Approvals[i-1].Member {
-			if a.Member == r.Approvals[i-1].Member {
-				return bad("member %d of the current eon signs twice (duplicate signer)", a.Member)
-			}
-			return bad("approvals not in increasing member order")
-		}
-		r.Approvals[i] = a
-		p = p[2+ed25519.SignatureSize:]
-	}
+	r.Approvals = approvals
 	return r, nil
 }
 
@@ -337,28 +316,8 @@ func (r *EonRegistration) verify(g getter, chainID string, params Params, height
 			return nil, fmt.Errorf("%w: member %d's consent does not verify under its member key", ErrEonRegistration, i+1)
 		}
 	}
-	curPK, err := threshold.ParseEonPublicKey(cur.PublicKey)
-	if err != nil {
-		return nil, fmt.Errorf("%w: eon %d key: %v", ErrInternal, cur.ID, err)
-	}
-	keys, err := loadKeyholders(g, cur.ID)
-	if err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrInternal, err)
-	}
-	if len(keys) == 0 {
-		return nil, fmt.Errorf("%w: eon %d registered no member keys, so it cannot approve a successor", ErrEonRegistration, cur.ID)
-	}
-	if len(r.Approvals) < curPK.Threshold() {
-		return nil, fmt.Errorf("%w: %d approvals from eon %d, it needs %d (its threshold)", ErrEonRegistration, len(r.Approvals), cur.ID, curPK.Threshold())
-	}
-	approval := r.signedBytes(chainID, roleApproval)
-	for _, a := range r.Approvals {
-		if a.Member < 1 || a.Member > len(keys) {
-			return nil, fmt.Errorf("%w: approval by member %d, eon %d has members 1..%d (non-member signer)", ErrEonRegistration, a.Member, cur.ID, len(keys))
-		}
-		if !ed25519.Verify(keys[a.Member-1], approval, a.Signature) {
-			return nil, fmt.Errorf("%w: approval of eon %d's member %d does not verify", ErrEonRegistration, cur.ID, a.Member)
-		}
+	if err := verifyApprovals(g, cur, r.Approvals, r.signedBytes(chainID, roleApproval), ErrEonRegistration); err != nil {
+		return nil, err
 	}
 	return pk, nil
 }

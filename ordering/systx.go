@@ -10,11 +10,14 @@ package ordering
 //	0xF1  decryption keys of committed blocks (keys.go)
 //	0xF2  escape-hatch resolution of a block whose keys were withheld (escape.go)
 //	0xF3  registration of the next eon (eons.go)
-//	0xF4–0xFF  reserved
+//	0xF4  opening of a DKG ceremony for the next eon (dkg.go)
+//	0xF5  a member's DKG message (dkg.go)
+//	0xF6  a member's consent to the ceremony's eon registration (dkg.go)
+//	0xF7–0xFF  reserved
 //
-// CheckTx admits no system transaction but 0xF3 (mempool.Decode rejects
-// the version): an eon registration is verified in full against the
-// committed state and waits in the mempool for a proposer. Everything
+// CheckTx admits no system transaction but 0xF3–0xF6 (mempool.Decode
+// rejects the version): each is verified in full against the committed
+// state and waits in the mempool for a proposer. Everything
 // else only a proposer can place in a block. ProcessProposal checks each
 // one.
 const (
