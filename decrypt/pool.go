@@ -140,10 +140,13 @@ type Stats struct {
 type Pool struct {
 	cfg PoolConfig
 
-	mu       sync.Mutex
-	top      int64 // highest height added
-	blocks   map[int64]*blockState
-	byHash   map[common.Hash]*TxResult
+	mu     sync.Mutex
+	top    int64 // highest height added
+	blocks map[int64]*blockState
+	byHash map[common.Hash]*TxResult
+	// opening holds the envelopes whose keys are aggregated and whose
+	// decryption is running, by hash.
+	opening  map[common.Hash]*group
 	evidence []Evidence
 	stats    Stats
 }
@@ -161,8 +164,11 @@ type blockState struct {
 	ctErr  []error
 
 	remaining int // groups not decrypted yet
-	result    *BlockResult
-	done      chan struct{} // closed with result
+	unkeyed   int // groups without aggregated keys yet
+	// keyed is closed when every group has its keys (unkeyed reaches 0).
+	keyed  chan struct{}
+	result *BlockResult
+	done   chan struct{} // closed with result
 }
 
 // group is one eon's envelopes within a block.
@@ -175,6 +181,8 @@ type group struct {
 	valid     map[int][]*threshold.KeyShare
 	started   bool // aggregation started
 	keys      []*threshold.DecryptionKey
+	// opened is closed when the group's envelopes are decrypted.
+	opened chan struct{}
 }
 
 type submission struct {
@@ -188,7 +196,8 @@ func NewPool(cfg PoolConfig) (*Pool, error) {
 	if err := cfg.validate(); err != nil {
 		return nil, err
 	}
-	return &Pool{cfg: cfg, blocks: make(map[int64]*blockState), byHash: make(map[common.Hash]*TxResult)}, nil
+	return &Pool{cfg: cfg, blocks: make(map[int64]*blockState), byHash: make(map[common.Hash]*TxResult),
+		opening: make(map[common.Hash]*group)}, nil
 }
 
 func (p *Pool) committed() int64 {
@@ -203,7 +212,7 @@ func (p *Pool) committed() int64 {
 func (p *Pool) stateLocked(height int64) *blockState {
 	b := p.blocks[height]
 	if b == nil {
-		b = &blockState{height: height, groups: make(map[uint64]*group), parsed: make(chan struct{}), done: make(chan struct{})}
+		b = &blockState{height: height, groups: make(map[uint64]*group), parsed: make(chan struct{}), done: make(chan struct{}), keyed: make(chan struct{})}
 		p.blocks[height] = b
 	}
 	return b
@@ -227,7 +236,7 @@ func (p *Pool) AddBlock(blk Block) {
 			continue
 		}
 		groups[eon] = &group{eon: eon, pk: pk, pos: pos, ids: identities(blk.Txs, pos),
-			submitted: make(map[int]bool), valid: make(map[int][]*threshold.KeyShare)}
+			submitted: make(map[int]bool), valid: make(map[int][]*threshold.KeyShare), opened: make(chan struct{})}
 	}
 	p.mu.Lock()
 	b := p.stateLocked(blk.Height)
@@ -235,7 +244,7 @@ func (p *Pool) AddBlock(blk Block) {
 		p.mu.Unlock()
 		return
 	}
-	b.known, b.txs, b.groups, b.remaining = true, blk.Txs, groups, len(groups)
+	b.known, b.txs, b.groups, b.remaining, b.unkeyed = true, blk.Txs, groups, len(groups), len(groups)
 	b.result = &BlockResult{Height: blk.Height, Txs: make([]TxResult, len(blk.Txs))}
 	for i, tx := range blk.Txs {
 		b.result.Txs[i] = TxResult{Hash: tx.Hash, Index: tx.Index}
@@ -266,6 +275,7 @@ func (p *Pool) pruneLocked() {
 		if h < p.top-p.cfg.Retain {
 			for _, tx := range b.txs {
 				delete(p.byHash, tx.Hash)
+				delete(p.opening, tx.Hash)
 			}
 			delete(p.blocks, h)
 		}
@@ -377,6 +387,18 @@ func (p *Pool) decrypt(b *blockState, g *group) {
 		p.cfg.Logger.Error("decrypt: aggregation failed", "height", b.height, "eon", g.eon, "err", err)
 		return
 	}
+	// The keys can be proposed now; decryption follows. FinalizeBlock
+	// waits for it (SoftResult) rather than decrypting the same envelopes
+	// a second time.
+	p.mu.Lock()
+	g.keys = keys
+	for _, pos := range g.pos {
+		p.opening[b.txs[pos].Hash] = g
+	}
+	if b.unkeyed--; b.unkeyed == 0 {
+		close(b.keyed)
+	}
+	p.mu.Unlock()
 	<-b.parsed
 	items := make([]threshold.DecryptItem, 0, len(g.pos))
 	var idx []int
@@ -391,7 +413,6 @@ func (p *Pool) decrypt(b *blockState, g *group) {
 
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	g.keys = keys
 	r := b.result
 	for j, pos := range g.pos {
 		r.Txs[pos].key = keys[j]
@@ -404,7 +425,9 @@ func (p *Pool) decrypt(b *blockState, g *group) {
 	}
 	for _, pos := range g.pos {
 		p.byHash[r.Txs[pos].Hash] = &r.Txs[pos]
+		delete(p.opening, r.Txs[pos].Hash)
 	}
+	close(g.opened)
 	r.AvailableAt = max(r.AvailableAt, at)
 	p.stats.SoftTxs += uint64(len(g.pos))
 	b.remaining--
@@ -416,12 +439,13 @@ func (p *Pool) decrypt(b *blockState, g *group) {
 }
 
 // DecryptionKeys implements ordering.KeySource: the aggregated keys of a
-// block's envelopes, in block order, once every eon in it is decrypted.
+// block's envelopes, in block order, once every eon in it has its keys
+// (decryption may still be running).
 func (p *Pool) DecryptionKeys(height int64) ([]*threshold.DecryptionKey, bool) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	b := p.blocks[height]
-	if b == nil || !b.known || b.remaining > 0 {
+	if b == nil || !b.known || b.unkeyed > 0 {
 		return nil, false
 	}
 	keys := make([]*threshold.DecryptionKey, len(b.txs))
@@ -462,10 +486,17 @@ func (p *Pool) TxResult(hash common.Hash) (TxResult, bool) {
 }
 
 // SoftResult implements ordering.SoftResults: the soft decryption of the
-// envelope with hash h, if it was opened here with a key equal to key.
+// envelope with hash h, if it was opened here with a key equal to key. If
+// the envelope's keys are aggregated and its decryption is running, it
+// waits for it.
 func (p *Pool) SoftResult(h common.Hash, key *threshold.DecryptionKey) (threshold.DecryptResult, bool) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
+	if g := p.opening[h]; g != nil {
+		p.mu.Unlock()
+		<-g.opened // decrypt closes it unconditionally once keys are set
+		p.mu.Lock()
+	}
 	r := p.byHash[h]
 	if r == nil || r.key == nil || !r.key.Equal(key) {
 		return threshold.DecryptResult{}, false

@@ -433,7 +433,7 @@ func (a *App) trackPooled(tx []byte, hash mempool.Hash, evicted []mempool.Hash) 
 // mempool's stateless-valid envelopes, and the builder includes each in
 // turn if it is valid against the state the block so far leaves, within
 // the block's count and byte limits.
-func (a *App) PrepareProposal(_ context.Context, req *abci.PrepareProposalRequest) (*abci.PrepareProposalResponse, error) {
+func (a *App) PrepareProposal(ctx context.Context, req *abci.PrepareProposalRequest) (*abci.PrepareProposalResponse, error) {
 	st, err := a.snapshot()
 	if err != nil {
 		return nil, err
@@ -487,7 +487,7 @@ func (a *App) PrepareProposal(_ context.Context, req *abci.PrepareProposalReques
 	if len(txs) > len(kept) {
 		used += protoTxSize(len(txs[0])) - reserve
 	}
-	txs, err = a.appendKeyRecords(st, txs, &used, maxBytes)
+	txs, err = a.appendKeyRecords(ctx, st, txs, &used, maxBytes)
 	if err != nil {
 		return nil, err
 	}

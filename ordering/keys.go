@@ -1,6 +1,7 @@
 package ordering
 
 import (
+	"context"
 	"crypto/ed25519"
 	"crypto/rand"
 	"encoding/binary"
@@ -9,6 +10,7 @@ import (
 	"strconv"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	abci "github.com/cometbft/cometbft/abci/types"
 	"github.com/ethereum/go-ethereum/common"
@@ -119,6 +121,28 @@ type KeySource interface {
 	DecryptionKeys(height int64) ([]*threshold.DecryptionKey, bool)
 }
 
+// KeyWaiter is implemented by a KeySource that can tell a proposer its
+// keys for a block are on their way: the decrypt package's share pool
+// waits while the committee's shares for the block are arriving.
+type KeyWaiter interface {
+	// WaitDecryptionKeys blocks until DecryptionKeys(height) would
+	// succeed, and reports true; or reports false at once when no share
+	// for the block has arrived (nothing to wait for), or when ctx ends.
+	WaitDecryptionKeys(ctx context.Context, height int64) bool
+}
+
+// DefaultKeyWait is how long a proposer waits, at most, for the keys of
+// the block just committed, when shares for it are arriving but not yet
+// aggregated. It trades at most that much block time, only while the
+// committee is releasing, for recording the keys one block sooner: a
+// block's keys are then recorded by the next block, so its transactions
+// are firm (with a proof, the header after) two blocks after it.
+const DefaultKeyWait = 150 * time.Millisecond
+
+// SetKeyWait sets the proposer's wait for the keys of the block just
+// committed (DefaultKeyWait when never called); 0 disables it.
+func (a *App) SetKeyWait(d time.Duration) { a.keys.wait.Store(int64(max(d, 0)) + 1) }
+
 // SoftResults is implemented by a KeySource that has already opened
 // committed envelopes with keys it aggregated itself (the decrypt
 // package's share pool: the soft batch). The decryption key of an
@@ -162,7 +186,8 @@ func (a *App) openPending(keys []*threshold.DecryptionKey, pending []PendingTx) 
 // keyState is the App's part of key recording.
 type keyState struct {
 	source atomic.Pointer[KeySource]
-	eons   sync.Map // eon id → *threshold.EonPublicKey
+	wait   atomic.Int64 // proposer's key wait in ns, minus one; see SetKeyWait
+	eons   sync.Map     // eon id → *threshold.EonPublicKey
 }
 
 // del records the deletion of k.
@@ -345,7 +370,7 @@ func writeKeyholders(o *overlay, g *Genesis) {
 // committed blocks whose keys the node has, within the byte budget. A
 // record the node cannot verify is left out (and logged): a proposal must
 // not be rejected for the key source's fault.
-func (a *App) appendKeyRecords(st committed, txs [][]byte, used *int64, maxBytes int64) ([][]byte, error) {
+func (a *App) appendKeyRecords(ctx context.Context, st committed, txs [][]byte, used *int64, maxBytes int64) ([][]byte, error) {
 	src := a.keys.source.Load()
 	if src == nil || *src == nil {
 		return txs, nil
@@ -358,6 +383,9 @@ func (a *App) appendKeyRecords(st committed, txs [][]byte, used *int64, maxBytes
 	}
 	for _, h := range heights {
 		keys, ok := (*src).DecryptionKeys(h)
+		if !ok && h == st.height {
+			keys, ok = a.waitKeys(ctx, *src, h)
+		}
 		if !ok {
 			continue
 		}
@@ -380,6 +408,29 @@ func (a *App) appendKeyRecords(st committed, txs [][]byte, used *int64, maxBytes
 		*used += size
 	}
 	return txs, nil
+}
+
+// waitKeys waits, for at most the key wait, for the keys of the block just
+// committed, if src can tell they are coming.
+func (a *App) waitKeys(ctx context.Context, src KeySource, height int64) ([]*threshold.DecryptionKey, bool) {
+	w, ok := src.(KeyWaiter)
+	d := a.keyWait()
+	if !ok || d == 0 {
+		return nil, false
+	}
+	ctx, cancel := context.WithTimeout(ctx, d)
+	defer cancel()
+	if !w.WaitDecryptionKeys(ctx, height) {
+		return nil, false
+	}
+	return src.DecryptionKeys(height)
+}
+
+func (a *App) keyWait() time.Duration {
+	if v := a.keys.wait.Load(); v != 0 {
+		return time.Duration(v - 1)
+	}
+	return DefaultKeyWait
 }
 
 // checkSystemTxs verifies a proposal's decryption-key records: each
