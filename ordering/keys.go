@@ -186,7 +186,7 @@ func (a *App) openPending(keys []*threshold.DecryptionKey, pending []PendingTx) 
 // keyState is the App's part of key recording.
 type keyState struct {
 	source atomic.Pointer[KeySource]
-	wait   atomic.Int64 // proposer's key wait in ns, minus one; see SetKeyWait
+	wait   atomic.Int64 // proposer's key wait in ns plus one, 0 if unset; see SetKeyWait
 	eons   sync.Map     // eon id → *threshold.EonPublicKey
 }
 
