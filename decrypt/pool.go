@@ -62,6 +62,12 @@ type PoolConfig struct {
 	// Metrics, if set, counts each member's verified and failed shares
 	// and the soft batches.
 	Metrics *Metrics
+	// Memo remembers ciphertext parses, share verifications,
+	// aggregations and decryptions by their full inputs (threshold.Memo), so pools in one
+	// process (a devnet's validators) do each once between them. Default
+	// threshold.SharedMemo(); set NoMemo to compute everything here.
+	Memo   *threshold.Memo
+	NoMemo bool
 }
 
 func (c *PoolConfig) validate() error {
@@ -86,6 +92,11 @@ func (c *PoolConfig) validate() error {
 	if c.Logger == nil {
 		c.Logger = slog.New(slog.DiscardHandler)
 	}
+	if c.NoMemo {
+		c.Memo = nil
+	} else if c.Memo == nil {
+		c.Memo = threshold.SharedMemo()
+	}
 	return nil
 }
 
@@ -108,7 +119,8 @@ type TxResult struct {
 	// keys are recorded too.
 	Err error
 
-	key *threshold.DecryptionKey // the key it was opened with
+	key    *threshold.DecryptionKey // the key it was opened with
+	keyEnc []byte                   // its encoding
 }
 
 // BlockResult is a block's soft batch: every envelope decrypted from key
@@ -264,7 +276,7 @@ func (p *Pool) AddBlock(blk Block) {
 func (p *Pool) parse(b *blockState) {
 	cts := make([]*threshold.Ciphertext, len(b.txs))
 	errs := make([]error, len(b.txs))
-	par.For(len(b.txs), func(j int) { cts[j], errs[j] = threshold.ParseCiphertext(b.txs[j].Envelope.Ciphertext) })
+	par.For(len(b.txs), func(j int) { cts[j], errs[j] = p.cfg.Memo.ParseCiphertext(b.txs[j].Envelope.Ciphertext) })
 	b.cts, b.ctErr = cts, errs
 	close(b.parsed)
 }
@@ -342,7 +354,7 @@ func (p *Pool) AddShares(eon uint64, height int64, member int, shares []*thresho
 	if len(shares) != len(g.ids) {
 		return p.misbehaved(eon, height, member, fmt.Errorf("%w: %d shares for %d envelopes", ErrShareCount, len(shares), len(g.ids)))
 	}
-	if err := threshold.VerifyKeyShares(p.cfg.Rand, g.pk, member, g.ids, shares); err != nil {
+	if err := p.cfg.Memo.VerifyKeyShares(p.cfg.Rand, g.pk, member, g.ids, shares); err != nil {
 		return p.misbehaved(eon, height, member, fmt.Errorf("%w: %v", ErrInvalidShares, err))
 	}
 
@@ -381,7 +393,7 @@ func (p *Pool) misbehaved(eon uint64, height int64, member int, err error) error
 // decrypt aggregates a group's verified shares and decrypts its envelopes.
 func (p *Pool) decrypt(b *blockState, g *group) {
 	at := p.committed()
-	keys, err := threshold.AggregateKeys(g.pk, g.ids, g.valid)
+	keys, err := p.cfg.Memo.AggregateKeys(g.pk, g.ids, g.valid)
 	if err != nil {
 		// Verified shares always aggregate; this is a bug.
 		p.cfg.Logger.Error("decrypt: aggregation failed", "height", b.height, "eon", g.eon, "err", err)
@@ -409,13 +421,17 @@ func (p *Pool) decrypt(b *blockState, g *group) {
 		items = append(items, threshold.DecryptItem{Key: keys[j], Parsed: b.cts[pos], Header: b.txs[pos].Envelope.Header()})
 		idx = append(idx, pos)
 	}
-	out := threshold.DecryptBatch(items)
+	out := p.cfg.Memo.DecryptBatch(items)
+	enc := make([][]byte, len(keys))
+	for j, k := range keys {
+		enc[j], _ = k.MarshalBinary() // never fails
+	}
 
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	r := b.result
 	for j, pos := range g.pos {
-		r.Txs[pos].key = keys[j]
+		r.Txs[pos].key, r.Txs[pos].keyEnc = keys[j], enc[j]
 		if b.ctErr[pos] != nil {
 			r.Txs[pos].Err = b.ctErr[pos]
 		}
@@ -502,6 +518,19 @@ func (p *Pool) SoftResult(h common.Hash, key *threshold.DecryptionKey) (threshol
 		return threshold.DecryptResult{}, false
 	}
 	return threshold.DecryptResult{Plaintext: r.Plaintext, Err: r.Err}, true
+}
+
+// VerifiedKey implements ordering.VerifiedKeys: the decryption key this
+// pool aggregated, from members' shares it verified against the identity
+// of the envelope with hash h, and its encoding.
+func (p *Pool) VerifiedKey(h common.Hash) (*threshold.DecryptionKey, []byte, bool) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	r := p.byHash[h]
+	if r == nil || r.key == nil {
+		return nil, nil, false
+	}
+	return r.key, r.keyEnc, true
 }
 
 // Wait blocks until the block at height is decrypted or ctx is done.

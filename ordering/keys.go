@@ -188,6 +188,9 @@ type keyState struct {
 	source atomic.Pointer[KeySource]
 	wait   atomic.Int64 // proposer's key wait in ns plus one, 0 if unset; see SetKeyWait
 	eons   sync.Map     // eon id → *threshold.EonPublicKey
+	// knownRecords and verifiedRecords count key-record checks
+	// (KeyRecordChecks).
+	knownRecords, verifiedRecords atomic.Uint64
 }
 
 // del records the deletion of k.
@@ -469,6 +472,10 @@ func (a *App) checkSystemTxs(txs [][]byte) error {
 // checkKeyRecord parses a record and verifies it against the pending
 // block it names, as g shows the state.
 func (a *App) checkKeyRecord(g getter, tx []byte) (KeyRecord, []PendingTx, error) {
+	if rec, pending, ok, err := a.knownKeyRecord(g, tx); ok || err != nil {
+		return rec, pending, err
+	}
+	a.keys.verifiedRecords.Add(1)
 	rec, err := ParseKeyRecord(tx)
 	if err != nil {
 		return KeyRecord{}, nil, err

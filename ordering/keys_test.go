@@ -298,14 +298,5 @@ func TestFirmReusesSoftResults(t *testing.T) {
 	if src.hits != 2 {
 		t.Errorf("soft results used %d times, want 2", src.hits)
 	}
-	if !bytes.Equal(a.AppHash, b.AppHash) {
-		t.Fatal("reusing soft results changed the app hash")
-	}
-	for i, tx := range txs {
-		ra, _ := plain.Tx(keccak(tx))
-		rb, _ := soft.Tx(keccak(tx))
-		if ra.Status != rb.Status {
-			t.Errorf("tx %d: status %v with soft results, %v without", i, rb.Status, ra.Status)
-		}
-	}
+	sameFirm(t, "soft results", plain, a, soft, b, txs)
 }
