@@ -95,7 +95,9 @@ type L1 struct {
 	inbox  common.Address
 	cancel context.CancelFunc
 	done   chan struct{}
-	closed bool
+	// eonsDone is closed when followEons returns.
+	eonsDone chan struct{}
+	closed   bool
 }
 
 // L1 returns the devnet's L1 settlement, nil when it runs without one.
@@ -168,6 +170,8 @@ func (d *Devnet) startL1(ctx context.Context) (err error) {
 	rctx, cancel := context.WithCancel(context.Background())
 	l.cancel, l.done = cancel, make(chan struct{})
 	go l.run(rctx, r)
+	l.eonsDone = make(chan struct{})
+	go d.followEons(rctx, l)
 	d.l1 = l
 	return nil
 }
@@ -293,33 +297,28 @@ func (l *L1) contracts(ctx context.Context, chainID string) error {
 // their keyholder keys (contracts.KeyholderAddresses; devnet members have
 // no L1 accounts).
 func (d *Devnet) registerEon(ctx context.Context, l *L1) error {
-	args, err := d.eonArgs()
+	pk, err := d.eonKey()
 	if err != nil {
 		return err
 	}
-	tx, err := contracts.EnsureEon(ctx, l.opts, l.client, l.reg, args)
-	if err != nil {
-		return fmt.Errorf("devnet: register eon %d: %w", args.Eon, err)
+	if err := d.registerEonOf(ctx, l, l.opts, pk.Eon()); err != nil {
+		return fmt.Errorf("devnet: register eon %d: %w", pk.Eon(), err)
 	}
-	if tx == nil {
-		return nil
-	}
-	return l.wait(ctx, "registerEon", tx)
+	return nil
 }
 
-// eonArgs is the registration of the devnet's eon, read from validator
-// 0's state.
-func (d *Devnet) eonArgs() (contracts.EonArgs, error) {
+// eonArgsOf is the registration of eon id, read from validator 0's state.
+func (d *Devnet) eonArgsOf(id uint64) (contracts.EonArgs, error) {
 	app := d.Network.Nodes[0].App()
-	pk, err := d.eonKey()
+	eon, err := app.Eon(id)
 	if err != nil {
-		return contracts.EonArgs{}, err
+		return contracts.EonArgs{}, fmt.Errorf("devnet: eon %d: %w", id, err)
 	}
-	eon, err := app.Eon(pk.Eon())
+	pk, err := threshold.ParseEonPublicKey(eon.PublicKey)
 	if err != nil {
-		return contracts.EonArgs{}, fmt.Errorf("devnet: eon %d: %w", pk.Eon(), err)
+		return contracts.EonArgs{}, fmt.Errorf("devnet: eon %d key: %w", id, err)
 	}
-	khs, err := app.Keyholders(pk.Eon())
+	khs, err := app.Keyholders(id)
 	if err != nil {
 		return contracts.EonArgs{}, fmt.Errorf("devnet: eon %d keyholders: %w", pk.Eon(), err)
 	}
@@ -328,6 +327,69 @@ func (d *Devnet) eonArgs() (contracts.EonArgs, error) {
 		return contracts.EonArgs{}, err
 	}
 	return contracts.NewEonArgs(pk, uint64(max(eon.ActivationHeight, 1)), members)
+}
+
+// followEons registers on L1 every eon the chain registers after the
+// first, as soon as validator 0's state holds it. The chain registers an
+// eon at least rotation_lead_blocks before it activates, so the registry
+// knows it before the relayer has a root signed under it to post. A
+// failed registration (an L1 hiccup, a nonce race with the relayer, which
+// sends from the same account) is retried at the next poll.
+func (d *Devnet) followEons(ctx context.Context, l *L1) {
+	defer close(l.eonsDone)
+	var done uint64 // highest eon known registered on L1
+	if pk, err := d.eonKey(); err == nil {
+		done = pk.Eon()
+	}
+	opts := *l.opts
+	opts.Context = ctx
+	t := time.NewTicker(l.cfg.Poll)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		app := d.Network.Nodes[0].App()
+		latest := done
+		if cur, err := app.CurrentEon(); err == nil {
+			latest = max(latest, cur.ID)
+		}
+		if next, ok, err := app.NextEon(); err == nil && ok {
+			latest = max(latest, next.ID)
+		}
+		for id := done + 1; id <= latest; id++ {
+			if err := d.registerEonOf(ctx, l, &opts, id); err != nil {
+				if ctx.Err() == nil {
+					l.log.Warn("registering eon on L1; will retry", "eon", id, "err", err)
+				}
+				break
+			}
+			done = id
+		}
+	}
+}
+
+// registerEonOf makes sure the registry holds eon id as validator 0's
+// state records it.
+func (d *Devnet) registerEonOf(ctx context.Context, l *L1, opts *bind.TransactOpts, id uint64) error {
+	args, err := d.eonArgsOf(id)
+	if err != nil {
+		return err
+	}
+	tx, err := contracts.EnsureEon(ctx, opts, l.client, l.reg, args)
+	if err != nil {
+		return err
+	}
+	if tx == nil {
+		return nil
+	}
+	if err := l.wait(ctx, "registerEon", tx); err != nil {
+		return err
+	}
+	l.log.Info("registered eon on L1", "eon", id, "activation", args.ActivationHeight, "tx", tx.Hash())
+	return nil
 }
 
 // eonKey is the devnet's eon key, as validator 0's state records it.
@@ -390,6 +452,7 @@ func (l *L1) stop() {
 	if l.cancel != nil {
 		l.cancel()
 		<-l.done
+		<-l.eonsDone
 	}
 	l.close()
 }

@@ -336,3 +336,82 @@ func httpL1(t *testing.T, ctx context.Context, funded common.Address) string {
 	})
 	return fmt.Sprintf("http://127.0.0.1:%d", port)
 }
+
+// A devnet that rotates its committee registers the new eon on its L1
+// before the switch, and the relayer goes on posting the roots the new
+// committee signs after it.
+func TestDevnetRegistersRotatedEonOnL1(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short: runs a 4-validator devnet")
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	var mu sync.Mutex
+	var last uint64 // highest height posted
+	d, err := devnet.Start(ctx, devnet.Config{
+		Dir:           t.TempDir(),
+		Validators:    4,
+		Wallets:       1,
+		APIAddr:       "127.0.0.1:0",
+		TimeoutCommit: 200 * time.Millisecond,
+		API:           server.Config{IPRate: -1, SenderRate: -1},
+		L1: devnet.L1Config{
+			Endpoint:  devnet.L1Simulated,
+			BlockTime: 50 * time.Millisecond,
+			Poll:      50 * time.Millisecond,
+			OnPosted: func(p relayer.Posted) {
+				mu.Lock()
+				defer mu.Unlock()
+				last = max(last, p.To)
+			},
+		},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		if err := d.Stop(); err != nil {
+			t.Errorf("stop: %v", err)
+		}
+	})
+	rot, err := d.Rotate(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	l1 := d.L1()
+	regABI := bindings.NewCommitteeRegistry()
+	reg := regABI.Instance(l1.Client(), l1.Registry())
+	call := &bind.CallOpts{Context: ctx}
+	for {
+		got, err := bind.Call(reg, call, regABI.PackGetEon(rot.Eon), regABI.UnpackGetEon)
+		if err == nil {
+			if got.ActivationHeight != uint64(rot.ActivationHeight) {
+				t.Fatalf("eon %d registered on L1 from height %d, on chain from %d", rot.Eon, got.ActivationHeight, rot.ActivationHeight)
+			}
+			break
+		}
+		pause(ctx, t, fmt.Sprintf("eon %d on L1 (last: %v)", rot.Eon, err))
+	}
+	// Posts continue past the switch: the inbox verifies those roots
+	// against the new eon's key.
+	for {
+		mu.Lock()
+		top := last
+		mu.Unlock()
+		if top >= uint64(rot.ActivationHeight)+2 {
+			break
+		}
+		pause(ctx, t, fmt.Sprintf("a post past height %d (posted through %d)", rot.ActivationHeight+2, top))
+	}
+}
+
+// pause waits a moment, or fails the test when ctx ends while waiting
+// for what.
+func pause(ctx context.Context, t *testing.T, what string) {
+	t.Helper()
+	select {
+	case <-ctx.Done():
+		t.Fatalf("waiting for %s: %v", what, ctx.Err())
+	case <-time.After(50 * time.Millisecond):
+	}
+}
