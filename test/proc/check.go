@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"maps"
 	"path/filepath"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -15,6 +16,7 @@ import (
 	"github.com/veilseq/veil/api"
 	"github.com/veilseq/veil/api/client"
 	"github.com/veilseq/veil/internal/devnet"
+	"github.com/veilseq/veil/threshold"
 )
 
 // Sent records the envelopes the network accepted, with their legs. Every
@@ -209,10 +211,7 @@ func (n *Net) Check(sent *Sent, nodes ...int) Report {
 	if err != nil {
 		t.Fatal(err)
 	}
-	params, err := n.clients[nodes[0]].Params(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
+	eons := n.eonKeys(ctx, nodes[0])
 
 	// The chain: same blocks everywhere, each envelope once.
 	pos := map[common.Hash]uint64{}
@@ -271,7 +270,9 @@ func (n *Net) Check(sent *Sent, nodes ...int) Report {
 				if err := client.VerifyFirm(f, vals, chainID); err != nil {
 					t.Fatalf("node%d firm batch of rollup %d at %d: %v", i, r.ID, h, err)
 				}
-				if err := client.VerifySignedBatch(f, params.EonKey, chainID); err != nil {
+				if eon := eons.at(h); f.Eon != eon.ID {
+					t.Fatalf("node%d firm batch of rollup %d at %d: signed by eon %d, eon %d is active there", i, r.ID, h, f.Eon, eon.ID)
+				} else if err := client.VerifySignedBatch(f, eon.key, chainID); err != nil {
 					t.Fatalf("node%d firm batch of rollup %d at %d: %v", i, r.ID, h, err)
 				}
 				if k > 0 {
@@ -326,4 +327,57 @@ func retryableFeed(err error) bool {
 		return true
 	}
 	return false
+}
+
+// eonKey is an eon's public key and activation height.
+type eonKey struct {
+	ID         uint64
+	key        *threshold.EonPublicKey
+	activation int64
+}
+
+// eonList is the eons a test has seen, by increasing id.
+type eonList []eonKey
+
+// at returns the eon active at height h.
+func (l eonList) at(h int64) eonKey {
+	var e eonKey
+	for _, k := range l {
+		if k.activation <= h {
+			e = k
+		}
+	}
+	return e
+}
+
+// eonKeys returns every eon the network has had: those seen at Start and
+// by NewEon, and the current and next eon of node i.
+func (n *Net) eonKeys(ctx context.Context, i int) eonList {
+	n.t.Helper()
+	p, err := n.clients[i].Params(ctx)
+	if err != nil {
+		n.t.Fatal(err)
+	}
+	n.noteEons(p)
+	n.eonMu.Lock()
+	defer n.eonMu.Unlock()
+	ids := slices.Sorted(maps.Keys(n.eons))
+	out := make(eonList, len(ids))
+	for k, id := range ids {
+		out[k] = n.eons[id]
+	}
+	return out
+}
+
+// noteEons records p's current and next eon.
+func (n *Net) noteEons(p *client.Params) {
+	n.eonMu.Lock()
+	defer n.eonMu.Unlock()
+	if n.eons == nil {
+		n.eons = map[uint64]eonKey{}
+	}
+	n.eons[p.Eon.ID] = eonKey{ID: p.Eon.ID, key: p.EonKey, activation: int64(p.Eon.ActivationHeight)}
+	if p.NextEon != nil {
+		n.eons[p.NextEon.ID] = eonKey{ID: p.NextEon.ID, key: p.NextEonKey, activation: int64(p.NextEon.ActivationHeight)}
+	}
 }

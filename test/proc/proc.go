@@ -73,6 +73,9 @@ type Net struct {
 	keyholders []*Proc
 	clients    []*client.Client
 	wallets    []*ecdsa.PrivateKey
+
+	eonMu sync.Mutex
+	eons  map[uint64]eonKey // every eon seen, by id
 }
 
 // Start writes a network into a temporary directory, starts every
@@ -116,7 +119,7 @@ func Start(t testing.TB, cfg Config) *Net {
 		n.nodes[i].start(t)
 	}
 	khArgs := []string{"--identity", filepath.Join(netDir, "keyholder-identity.txt"),
-		"--genesis", filepath.Join(n.Home(0), "config", "genesis.json"), "--poll", "100ms"}
+		"--genesis", filepath.Join(n.Home(0), "config", "genesis.json"), "--poll", "100ms", "--rescan", "200ms"}
 	for _, u := range n.URLs {
 		khArgs = append(khArgs, "--node", u)
 	}
@@ -127,6 +130,7 @@ func Start(t testing.TB, cfg Config) *Net {
 	for i := range cfg.Validators {
 		n.WaitHeight(i, 2)
 	}
+	n.eonKeys(context.Background(), 0) // the genesis eon, for Check after a rotation
 	for _, k := range n.keyholders {
 		k.start(t)
 	}
