@@ -158,7 +158,9 @@ type SoftResults interface {
 
 // openPending opens a keyed block's pending envelopes: results[j] is
 // pending[j] under keys[j]. Results the node's SoftResults already hold
-// for the same key are reused; the rest are decrypted in parallel.
+// for the same key are reused; the rest are decrypted in parallel, through
+// the process-wide threshold.SharedMemo (keyed by key, header and
+// ciphertext, so the outcome is the one decrypting here gives).
 func (a *App) openPending(keys []*threshold.DecryptionKey, pending []PendingTx) []threshold.DecryptResult {
 	out := make([]threshold.DecryptResult, len(pending))
 	var soft SoftResults
@@ -177,7 +179,7 @@ func (a *App) openPending(keys []*threshold.DecryptionKey, pending []PendingTx) 
 		items = append(items, threshold.DecryptItem{Key: keys[j], Ciphertext: p.Envelope.Ciphertext, Header: p.Envelope.Header()})
 		idx = append(idx, j)
 	}
-	for k, r := range threshold.DecryptBatch(items) {
+	for k, r := range threshold.SharedMemo().DecryptBatch(items) {
 		out[idx[k]] = r
 	}
 	return out
@@ -188,9 +190,9 @@ type keyState struct {
 	source atomic.Pointer[KeySource]
 	wait   atomic.Int64 // proposer's key wait in ns plus one, 0 if unset; see SetKeyWait
 	eons   sync.Map     // eon id → *threshold.EonPublicKey
-	// knownRecords and verifiedRecords count key-record checks
+	// knownKeys and verifiedKeys count the keys of key-record checks
 	// (KeyRecordChecks).
-	knownRecords, verifiedRecords atomic.Uint64
+	knownKeys, verifiedKeys atomic.Uint64
 }
 
 // del records the deletion of k.
@@ -475,11 +477,11 @@ func (a *App) checkKeyRecord(g getter, tx []byte) (KeyRecord, []PendingTx, error
 	if rec, pending, ok, err := a.knownKeyRecord(g, tx); ok || err != nil {
 		return rec, pending, err
 	}
-	a.keys.verifiedRecords.Add(1)
 	rec, err := ParseKeyRecord(tx)
 	if err != nil {
 		return KeyRecord{}, nil, err
 	}
+	a.keys.verifiedKeys.Add(uint64(len(rec.Keys)))
 	pending, err := loadPendingEnvelopes(g, rec.Height)
 	if err != nil {
 		return KeyRecord{}, nil, fmt.Errorf("%w: %v", ErrInternal, err)

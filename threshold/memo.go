@@ -65,16 +65,17 @@ type aggregated struct {
 	err  error
 }
 
-// MemoStats counts one operation's calls that found a remembered outcome
-// (Hits, including calls that waited for a concurrent computation) and
-// calls that computed it (Misses).
+// MemoStats counts one operation's items (identities, ciphertexts,
+// decryptions, shares verified, keys aggregated) whose outcome was found
+// remembered (Hits, including calls that waited for a concurrent
+// computation) and those computed (Misses).
 type MemoStats struct {
 	Hits, Misses uint64
 }
 
 // MemoCounts is a Memo's counters per operation.
 type MemoCounts struct {
-	Identities, Parses, Decryptions, ShareBatches, Aggregations MemoStats
+	Identities, Parses, Decryptions, Shares, Aggregations MemoStats
 }
 
 // DefaultMemoEntries is the per-operation bound of SharedMemo: at 1,000
@@ -116,7 +117,7 @@ func (m *Memo) Counts() MemoCounts {
 	if m == nil {
 		return MemoCounts{}
 	}
-	return MemoCounts{Identities: m.ids.stats(), Parses: m.cts.stats(), Decryptions: m.dec.stats(), ShareBatches: m.shares.stats(), Aggregations: m.agg.stats()}
+	return MemoCounts{Identities: m.ids.stats(), Parses: m.cts.stats(), Decryptions: m.dec.stats(), Shares: m.shares.stats(), Aggregations: m.agg.stats()}
 }
 
 // Memo entry tags: one per operation, so equal input bytes of different
@@ -160,7 +161,7 @@ func (m *Memo) DeriveIdentity(chainID string, eon uint64, sender [20]byte, prefi
 	k.field(binary.BigEndian.AppendUint64(nil, eon))
 	k.field(sender[:])
 	k.field(prefix[:])
-	return m.ids.do(k.sum(), func() Identity { return DeriveIdentity(chainID, eon, sender, prefix) })
+	return m.ids.do(k.sum(), 1, func() Identity { return DeriveIdentity(chainID, eon, sender, prefix) })
 }
 
 // ParseCiphertext is ParseCiphertext, remembered. The returned Ciphertext
@@ -171,7 +172,7 @@ func (m *Memo) ParseCiphertext(ct []byte) (*Ciphertext, error) {
 	}
 	k := newMemoKey(memoTagParse)
 	k.field(ct)
-	p := m.cts.do(k.sum(), func() parsedCiphertext {
+	p := m.cts.do(k.sum(), 1, func() parsedCiphertext {
 		c, err := ParseCiphertext(ct)
 		return parsedCiphertext{c, err}
 	})
@@ -201,7 +202,7 @@ func (m *Memo) DecryptBatch(items []DecryptItem) []DecryptResult {
 		k.field(kb[:])
 		k.field(it.Header)
 		k.field(ct)
-		r := m.dec.do(k.sum(), func() DecryptResult {
+		r := m.dec.do(k.sum(), 1, func() DecryptResult {
 			c := it.Parsed
 			if c == nil {
 				var err error
@@ -239,7 +240,7 @@ func (m *Memo) VerifyKeyShares(rand io.Reader, pk *EonPublicKey, member int, ids
 		k.field(binary.BigEndian.AppendUint64(nil, uint64(s.Index)))
 		k.field(sb[:])
 	}
-	return m.shares.do(k.sum(), func() verified {
+	return m.shares.do(k.sum(), len(shares), func() verified {
 		return verified{VerifyKeyShares(rand, pk, member, ids, shares)}
 	}).err
 }
@@ -273,7 +274,7 @@ func (m *Memo) AggregateKeys(pk *EonPublicKey, ids []Identity, shares map[int][]
 			k.field(b[:])
 		}
 	}
-	r := m.agg.do(k.sum(), func() aggregated {
+	r := m.agg.do(k.sum(), len(ids), func() aggregated {
 		keys, err := AggregateKeys(pk, ids, shares)
 		return aggregated{keys, err}
 	})
@@ -304,10 +305,10 @@ func (t *memoTable[V]) stats() MemoStats {
 	return MemoStats{Hits: t.hits.Load(), Misses: t.misses.Load()}
 }
 
-// do returns the outcome remembered under k, waiting for a computation in
+// do returns the outcome remembered under k (n items, for the counters), waiting for a computation in
 // flight, or computes it with f and remembers it. If the computation
 // panics, the entry is dropped and waiters compute for themselves.
-func (t *memoTable[V]) do(k [32]byte, f func() V) V {
+func (t *memoTable[V]) do(k [32]byte, n int, f func() V) V {
 	t.mu.Lock()
 	e := t.cur[k]
 	if e == nil {
@@ -319,7 +320,7 @@ func (t *memoTable[V]) do(k [32]byte, f func() V) V {
 		t.mu.Unlock()
 		<-e.done
 		if e.ok {
-			t.hits.Add(1)
+			t.hits.Add(uint64(n))
 			return e.v
 		}
 		return f()
@@ -327,7 +328,7 @@ func (t *memoTable[V]) do(k [32]byte, f func() V) V {
 	e = &memoEntry[V]{done: make(chan struct{})}
 	t.putLocked(k, e)
 	t.mu.Unlock()
-	t.misses.Add(1)
+	t.misses.Add(uint64(n))
 	defer func() {
 		if !e.ok {
 			t.mu.Lock()

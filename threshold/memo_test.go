@@ -115,7 +115,7 @@ func TestMemoMatchesDirect(t *testing.T) {
 		})
 	}
 	c := m.Counts()
-	if c.Decryptions.Misses != 6 || c.Decryptions.Hits != 6 || c.ShareBatches.Misses != 3 || c.ShareBatches.Hits != 3 || c.Aggregations.Misses != 3 || c.Aggregations.Hits != 3 {
+	if c.Decryptions.Misses != 6 || c.Decryptions.Hits != 6 || c.Shares.Misses != 12 || c.Shares.Hits != 12 || c.Aggregations.Misses != 12 || c.Aggregations.Hits != 12 {
 		t.Fatalf("counts %+v", c)
 	}
 }
@@ -146,8 +146,8 @@ func TestMemoComputesOnceConcurrently(t *testing.T) {
 	if c.Decryptions.Misses != uint64(len(items)) || c.Decryptions.Hits != 3*uint64(len(items)) {
 		t.Fatalf("decryptions %+v, want %d computed", c.Decryptions, len(items))
 	}
-	if c.ShareBatches.Misses != 1 || c.ShareBatches.Hits != 3 {
-		t.Fatalf("share batches %+v, want 1 computed", c.ShareBatches)
+	if c.Shares.Misses != 8 || c.Shares.Hits != 24 {
+		t.Fatalf("share batches %+v, want 1 computed", c.Shares)
 	}
 }
 

@@ -149,6 +149,9 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 	if err != nil {
 		return nil, err
 	}
+	if b := enc.BestStep(); b != nil {
+		ApplyWork(steps, b.Work)
+	}
 	r.Bound = bound(r.Machine.Cores, r.Plaintext.BestStep(), steps)
 	r.Machine.LoadEnd = loadAverage()
 	r.evaluate()

@@ -49,6 +49,11 @@ func TestRunShort(t *testing.T) {
 	if s.CommittedPerSec <= 0 || s.CPUPerTxUS <= 0 || p.CPUPerTxUS <= 0 || s.MeanBlockTxs <= 0 {
 		t.Errorf("encrypted step %+v, plaintext %+v", s, p)
 	}
+	// The devnet's nodes and keyholders share one process: each
+	// envelope's identity is derived, and it is decrypted, once.
+	if w := s.Work; w == nil || w.Identities != 1 || w.Decryptions != 1 || w.Shares <= 0 || w.Remembered <= 0 {
+		t.Errorf("work per tx %+v, want one identity and one decryption", s.Work)
+	}
 	if s.VoteExtBytesPerBlock <= 0 {
 		t.Errorf("no vote extension bytes measured")
 	}

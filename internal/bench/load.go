@@ -207,6 +207,7 @@ func (l *Load) Step(ctx context.Context, sc StepConfig) (*Step, error) {
 	// response while a block commits) sends its overdue envelopes back
 	// to back, so stalls do not lower the offered rate.
 	W := len(queues)
+	work0 := readWork(l.t.Devnet)
 	cpu0 := processCPU()
 	start := time.Now()
 	o.begin(start)
@@ -275,6 +276,7 @@ wait:
 		o.waitDecrypted(dctx)
 	}
 	cpu1, cpuEnd := processCPU(), time.Now()
+	work1 := readWork(l.t.Devnet)
 	s := o.summarize(start, end, lastCommit)
 	s.OfferedRate = sc.Rate
 	s.Rejected = int(rejected.Load())
@@ -286,6 +288,9 @@ wait:
 	if s.Committed > 0 && l.t.Devnet != nil { // a remote node's CPU is not this process's
 		s.CPUPerTxUS = (cpu1 - cpu0).Seconds() * 1e6 / float64(s.Committed)
 		s.CPUCores = (cpu1 - cpu0).Seconds() / cpuEnd.Sub(start).Seconds()
+		if !l.t.Plain {
+			s.Work = work1.perTx(work0, s.Committed)
+		}
 	}
 	if l.t.Devnet != nil {
 		s.VoteExtBytesPerBlock, s.VoteExtBytesPerTx = voteExtensionBytes(l.t.Devnet, o.heights())
