@@ -22,6 +22,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	abci "github.com/cometbft/cometbft/abci/types"
 	"github.com/ethereum/go-ethereum/common/hexutil"
 	"github.com/ethereum/go-ethereum/crypto"
 
@@ -97,6 +98,9 @@ type Config struct {
 	// blocks is resolved from its envelopes' time-locks, under the
 	// devnet's parameters (EscapeParams, T = EscapeDelay). Zero: off.
 	EscapeHatchBlocks uint64
+	// WrapApp wraps validator i's ABCI application (key i, 0-based), for
+	// adversary and observation tests (see wrap.go). No command sets it.
+	WrapApp map[int]func(abci.Application) abci.Application
 }
 
 // KeyholderFault is how a devnet keyholder misbehaves.
@@ -242,7 +246,7 @@ func Start(ctx context.Context, cfg Config) (*Devnet, error) {
 }
 
 func (d *Devnet) nodeConfig() node.Config {
-	return node.Config{Logger: d.cfg.Logger, Rule: d.cfg.Rule, DisableMetrics: !d.cfg.Metrics}
+	return node.Config{Logger: d.cfg.Logger, Rule: d.cfg.Rule, DisableMetrics: !d.cfg.Metrics, WrapApp: d.wrapApp()}
 }
 
 func (d *Devnet) homes() []string {

@@ -10,6 +10,7 @@ import (
 
 	"github.com/cockroachdb/pebble"
 	dbm "github.com/cometbft/cometbft-db"
+	abci "github.com/cometbft/cometbft/abci/types"
 	cmtcfg "github.com/cometbft/cometbft/config"
 	cmtjson "github.com/cometbft/cometbft/libs/json"
 	cmtmempool "github.com/cometbft/cometbft/mempool"
@@ -55,6 +56,12 @@ type Config struct {
 	// labelled with the node's moniker. Default prometheus's default
 	// registry, which CometBFT's metrics server (if on) serves.
 	Metrics prometheus.Registerer
+	// WrapApp, when set, wraps the ABCI application CometBFT calls; it
+	// receives the node's Home. It exists for tests that watch a
+	// validator's ABCI calls or make it misbehave (an adversarial
+	// proposer, see internal/devnet's Config.WrapApp); no command sets
+	// it.
+	WrapApp func(home string, app abci.Application) abci.Application
 }
 
 func (c *Config) validate() error {
@@ -153,8 +160,12 @@ func New(ctx context.Context, c Config) (*Node, error) {
 	// Each ABCI connection is serialized on its own and the application
 	// synchronizes between them, so CheckTx's signature checks run beside
 	// consensus instead of queueing behind it.
+	var abciApp abci.Application = &instrumented{App: app, m: newMetrics(c.Metrics, cfg.Moniker)}
+	if c.WrapApp != nil {
+		abciApp = c.WrapApp(c.Home, abciApp)
+	}
 	comet, err := cmtnode.NewNode(ctx, cfg, pv, nodeKey,
-		proxy.NewConnSyncLocalClientCreator(&instrumented{App: app, m: newMetrics(c.Metrics, cfg.Moniker)}),
+		proxy.NewConnSyncLocalClientCreator(abciApp),
 		cmtnode.DefaultGenesisDocProviderFunc(cfg),
 		dbs.provider,
 		cmtnode.DefaultMetricsProvider(cfg.Instrumentation),

@@ -1,0 +1,752 @@
+package test
+
+import (
+	"bytes"
+	"context"
+	"crypto/ecdsa"
+	"crypto/rand"
+	"fmt"
+	"os"
+	"slices"
+	"sort"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"connectrpc.com/connect"
+	abci "github.com/cometbft/cometbft/abci/types"
+	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/crypto"
+
+	"github.com/veilseq/veil/api"
+	"github.com/veilseq/veil/api/client"
+	"github.com/veilseq/veil/decrypt"
+	"github.com/veilseq/veil/examples/amm"
+	"github.com/veilseq/veil/internal/devnet"
+	"github.com/veilseq/veil/mempool"
+	"github.com/veilseq/veil/ordering"
+	"github.com/veilseq/veil/rollupfeed"
+	"github.com/veilseq/veil/threshold"
+)
+
+// The adversary tests give one validator of four (a quarter of the
+// power, under the f < T/3 the protocol assumes) everything a faulty
+// operator has: its node's mempool as CheckTx admits each envelope, the
+// proposals it builds (which it rewrites at will) and its keyholder's
+// secret share. docs/threat-model.md ("Adversary tests") states what each
+// test proves.
+
+// ammRollup is the example AMM's rollup id on the adversary devnet.
+const ammRollup = 1003
+
+// ammStart is the pool every adversary test starts from.
+var ammStart = amm.Pool{X: 10_000_000, Y: 10_000_000, FeeBps: 30}
+
+// frontBuy is about the size of the adversary's buy ahead of a victim.
+const frontBuy = 400_000
+
+// watch is the network-wide record the wrapped validators and keyholders
+// write. seq orders events across goroutines: an event with a smaller
+// seq happened first.
+type watch struct {
+	seq atomic.Int64
+
+	mu       sync.Mutex
+	seen     map[common.Hash]map[int]int64 // envelope → validator → seq of its first admission
+	verdicts []verdict
+	releases []release
+}
+
+// verdict is a validator's ProcessProposal answer.
+type verdict struct {
+	validator int
+	height    int64
+	proposer  []byte
+	accept    bool
+}
+
+// release is a keyholder release and the releasing node's last commit.
+type release struct {
+	seq       int64
+	r         decrypt.Release
+	committed int64
+}
+
+func newWatch() *watch { return &watch{seen: make(map[common.Hash]map[int]int64)} }
+
+func (w *watch) saw(validator int, h common.Hash) {
+	s := w.seq.Add(1)
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.seen[h] == nil {
+		w.seen[h] = make(map[int]int64)
+	}
+	if _, ok := w.seen[h][validator]; !ok {
+		w.seen[h][validator] = s
+	}
+}
+
+func (w *watch) onRelease(r decrypt.Release, committed int64) {
+	s := w.seq.Add(1)
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.releases = append(w.releases, release{seq: s, r: r, committed: committed})
+}
+
+// sightings returns the seqs at which validators first admitted h.
+func (w *watch) sightings(h common.Hash) map[int]int64 {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	out := make(map[int]int64, len(w.seen[h]))
+	for v, s := range w.seen[h] {
+		out[v] = s
+	}
+	return out
+}
+
+// observer wraps an honest validator's application: it changes nothing
+// and records admissions and proposal verdicts.
+type observer struct {
+	abci.Application
+	w *watch
+	i int
+}
+
+func (o *observer) CheckTx(ctx context.Context, req *abci.CheckTxRequest) (*abci.CheckTxResponse, error) {
+	res, err := o.Application.CheckTx(ctx, req)
+	if err == nil && res.Code == 0 && req.Type != abci.CHECK_TX_TYPE_RECHECK {
+		o.w.saw(o.i, crypto.Keccak256Hash(req.Tx))
+	}
+	return res, err
+}
+
+func (o *observer) ProcessProposal(ctx context.Context, req *abci.ProcessProposalRequest) (*abci.ProcessProposalResponse, error) {
+	res, err := o.Application.ProcessProposal(ctx, req)
+	if err == nil {
+		o.w.mu.Lock()
+		o.w.verdicts = append(o.w.verdicts, verdict{validator: o.i, height: req.Height, proposer: bytes.Clone(req.ProposerAddress),
+			accept: res.Status == abci.PROCESS_PROPOSAL_STATUS_ACCEPT})
+		o.w.mu.Unlock()
+	}
+	return res, err
+}
+
+// Attack modes of the adversary's proposals.
+const (
+	attackReorder = "reorder" // its front-run moved (or inserted) just before the victim
+	attackCensor  = "censor"  // the victim dropped, without declaring it omitted
+)
+
+// attack is one proposal the adversary rewrote.
+type attack struct {
+	height int64
+	mode   string
+	victim common.Hash
+}
+
+// reaction is the adversary's answer to one victim envelope.
+type reaction struct {
+	victim      common.Hash
+	seenSeq     int64 // when its CheckTx admitted the victim
+	submitSeq   int64 // when it submitted its own swaps
+	front, back *mempool.Envelope
+}
+
+// adversary wraps the faulty validator's application. It sees every
+// envelope its node admits; for each one bound for the AMM from another
+// sender it at once submits a sandwich (a buy in the victim's direction,
+// then the sale of what the buy returns) to its own node; and in each
+// proposal of its own that holds a victim it alternates between moving
+// its buy ahead of the victim and dropping the victim without
+// declaring it. It is told the victim's direction (x for y) out of band,
+// the most a side channel could give it; it never has the plaintext
+// before the keys are out, which the test checks.
+type adversary struct {
+	observer
+	key      *ecdsa.PrivateKey
+	victims  chan victimSighting
+	proposed chan int64
+
+	mu        sync.Mutex
+	self      []byte                 // its validator address, from its first proposal
+	front     map[common.Hash][]byte // victim → its buy's envelope bytes
+	reactions []reaction
+	attacks   []attack
+	next      int // attacks so far: even reorders, odd censors
+}
+
+type victimSighting struct {
+	env *mempool.Envelope
+	seq int64
+}
+
+func newAdversary(w *watch, i int, key *ecdsa.PrivateKey) *adversary {
+	return &adversary{
+		observer: observer{w: w, i: i},
+		key:      key,
+		victims:  make(chan victimSighting, 16),
+		proposed: make(chan int64, 64),
+		front:    make(map[common.Hash][]byte),
+	}
+}
+
+func (a *adversary) CheckTx(ctx context.Context, req *abci.CheckTxRequest) (*abci.CheckTxResponse, error) {
+	res, err := a.observer.CheckTx(ctx, req)
+	if err != nil || res.Code != 0 || req.Type == abci.CHECK_TX_TYPE_RECHECK {
+		return res, err
+	}
+	a.mu.Lock()
+	key := a.key
+	a.mu.Unlock()
+	env, derr := mempool.Decode(req.Tx)
+	if derr == nil && key != nil && env.Sender != client.Address(key) && slices.Contains(env.Rollups, ammRollup) {
+		select {
+		case a.victims <- victimSighting{env: env, seq: a.w.seq.Add(1)}:
+		default:
+		}
+	}
+	return res, err
+}
+
+func (a *adversary) PrepareProposal(ctx context.Context, req *abci.PrepareProposalRequest) (*abci.PrepareProposalResponse, error) {
+	res, err := a.Application.PrepareProposal(ctx, req)
+	if err != nil {
+		return res, err
+	}
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.self = bytes.Clone(req.ProposerAddress)
+	select {
+	case a.proposed <- req.Height:
+	default:
+	}
+	for iv, tx := range res.Txs {
+		h := crypto.Keccak256Hash(tx)
+		front, ok := a.front[h]
+		if !ok {
+			continue
+		}
+		mode := attackReorder
+		if a.next%2 == 1 {
+			mode = attackCensor
+		}
+		var txs [][]byte
+		if mode == attackReorder {
+			txs = placeBefore(res.Txs, iv, front)
+		} else {
+			txs = slices.Delete(slices.Clone(res.Txs), iv, iv+1)
+		}
+		a.next++
+		a.attacks = append(a.attacks, attack{height: req.Height, mode: mode, victim: h})
+		return &abci.PrepareProposalResponse{Txs: txs}, nil
+	}
+	return res, nil
+}
+
+// placeBefore returns txs with front at index i (moved there if the
+// block holds it, inserted otherwise) and, if the 0xF0 transaction
+// declared front omitted, that declaration taken out: a block that is
+// exactly fair but for front's position.
+func placeBefore(txs [][]byte, i int, front []byte) [][]byte {
+	out := make([][]byte, 0, len(txs)+1)
+	for j, tx := range txs {
+		if j == i {
+			out = append(out, front)
+		}
+		if bytes.Equal(tx, front) {
+			continue
+		}
+		out = append(out, tx)
+	}
+	if len(out) > 0 && len(out[0]) > 0 && out[0][0] == ordering.SysTxVoteExtensions {
+		if e, err := ordering.ParseEmbeddedExtensions(out[0]); err == nil {
+			id := ordering.ShortIDOf(crypto.Keccak256Hash(front))
+			e.Omitted = slices.DeleteFunc(e.Omitted, func(s ordering.ShortID) bool { return s == id })
+			if b, err := e.Marshal(); err == nil {
+				out[0] = b
+			}
+		}
+	}
+	return out
+}
+
+func (a *adversary) ProcessProposal(ctx context.Context, req *abci.ProcessProposalRequest) (*abci.ProcessProposalResponse, error) {
+	res, err := a.observer.ProcessProposal(ctx, req)
+	a.mu.Lock()
+	own := a.self != nil && bytes.Equal(req.ProposerAddress, a.self)
+	a.mu.Unlock()
+	if err == nil && own {
+		// It stands by its own proposals, whatever the rule says.
+		return &abci.ProcessProposalResponse{Status: abci.PROCESS_PROPOSAL_STATUS_ACCEPT}, nil
+	}
+	return res, err
+}
+
+// run answers each victim with a sandwich submitted to the adversary's
+// own node, until ctx ends.
+func (a *adversary) run(ctx context.Context, t *testing.T, d *devnet.Devnet, params *client.Params, node int) {
+	a.mu.Lock()
+	key := a.key
+	a.mu.Unlock()
+	nonce := uint64(0)
+	for {
+		var v victimSighting
+		select {
+		case <-ctx.Done():
+			return
+		case v = <-a.victims:
+		}
+		buy := frontBuy + nonce // distinct leg data in every round
+		got, err := ammStart.Quote(amm.XForY, buy)
+		if err != nil {
+			t.Errorf("adversary quote: %v", err)
+			return
+		}
+		height, _ := d.Network.Nodes[node].App().LastCommit()
+		front, err := trySealSwap(params, key, nonce, uint64(height)+40, amm.Swap{Trader: client.Address(key), Dir: amm.XForY, In: buy})
+		if err != nil {
+			t.Errorf("adversary seal: %v", err)
+			return
+		}
+		back, err := trySealSwap(params, key, nonce+1, uint64(height)+40, amm.Swap{Trader: client.Address(key), Dir: amm.YForX, In: got})
+		if err != nil {
+			t.Errorf("adversary seal: %v", err)
+			return
+		}
+		nonce += 2
+		victim := common.Hash(v.env.Hash())
+		a.mu.Lock()
+		a.front[victim] = front.Encode()
+		a.mu.Unlock()
+		s := a.w.seq.Add(1)
+		for _, e := range []*mempool.Envelope{front, back} {
+			if _, err := d.Network.Nodes[node].Submit(e.Encode()); err != nil {
+				t.Errorf("adversary submit: %v", err)
+				return
+			}
+		}
+		a.mu.Lock()
+		a.reactions = append(a.reactions, reaction{victim: victim, seenSeq: v.seq, submitSeq: s, front: front, back: back})
+		a.mu.Unlock()
+	}
+}
+
+func (a *adversary) reactionTo(victim common.Hash) (reaction, bool) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	for _, r := range a.reactions {
+		if r.victim == victim {
+			return r, true
+		}
+	}
+	return reaction{}, false
+}
+
+// sealSwap seals one AMM swap for the AMM rollup and remembers its leg
+// data (swapData).
+func sealSwap(t *testing.T, p *client.Params, key *ecdsa.PrivateKey, nonce, expiry uint64, s amm.Swap) *mempool.Envelope {
+	t.Helper()
+	env, err := trySealSwap(p, key, nonce, expiry, s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return env
+}
+
+func trySealSwap(p *client.Params, key *ecdsa.PrivateKey, nonce, expiry uint64, s amm.Swap) (*mempool.Envelope, error) {
+	env, err := client.Seal(rand.Reader, p, key, client.Tx{Legs: []client.Leg{{Rollup: ammRollup, Data: s.Encode()}}, Nonce: nonce, Expiry: expiry})
+	if err != nil {
+		return nil, err
+	}
+	sealed.Lock()
+	sealed.m[common.Hash(env.Hash())] = s.Encode()
+	sealed.Unlock()
+	return env, nil
+}
+
+// adversaryDevnet starts four validators with validator adv wrapped by
+// the adversary and the others by observers; the adversary's keyholder
+// withholds its shares (it keeps its secret share to itself).
+func adversaryDevnet(t *testing.T, adv int) (*devnet.Devnet, *watch, *adversary) {
+	w := newWatch()
+	cfg := devnetConfig(t.TempDir(), 4)
+	cfg.ExtraRollups = []ordering.Rollup{{ID: ammRollup, Name: "amm"}}
+	cfg.Keyholders = map[int]devnet.KeyholderFault{adv + 1: devnet.KeyholderOffline}
+	cfg.OnRelease = w.onRelease
+	var a *adversary
+	cfg.WrapApp = make(map[int]func(abci.Application) abci.Application)
+	for i := range cfg.Validators {
+		cfg.WrapApp[i] = func(app abci.Application) abci.Application {
+			if i == adv {
+				a.Application = app
+				return a
+			}
+			return &observer{Application: app, w: w, i: i}
+		}
+	}
+	// The adversary's wallet key is known only once the devnet exists;
+	// the wrapper is built first and handed the key after Start.
+	a = newAdversary(w, adv, nil)
+	d := startDevnetConfig(t, cfg)
+	a.mu.Lock()
+	a.key = d.Wallets[2]
+	a.mu.Unlock()
+	return d, w, a
+}
+
+// committedAt returns a transaction's committed position on validator
+// node.
+func committedAt(t *testing.T, d *devnet.Devnet, node int, h common.Hash) ordering.TxRecord {
+	t.Helper()
+	r, err := d.Network.Nodes[node].App().Tx(h)
+	if err != nil {
+		t.Fatalf("%s not committed on validator %d: %v", h, node, err)
+	}
+	return r
+}
+
+func before(a, b ordering.TxRecord) bool {
+	return a.Height < b.Height || a.Height == b.Height && a.Index < b.Index
+}
+
+// TestAdversarialValidatorCannotSandwich runs the sandwich adversary
+// (see adversary) against victims on the example AMM until its proposals
+// have tried both attacks, and checks, for every victim:
+//   - each rewritten proposal was rejected by every honest validator
+//     that processed it, and the chain went on without it;
+//   - the victim committed before the adversary's buy and sale;
+//   - the victim's execution price, from the firm feed, equals the price
+//     of the pool replayed without the adversary's swaps;
+//   - the adversary could first compute the victim's key (its own share
+//     plus every share released anywhere) only after the victim's height
+//     had committed, and after it had committed to its own swaps.
+func TestAdversarialValidatorCannotSandwich(t *testing.T) {
+	const adv = 3
+	d, w, a := adversaryDevnet(t, adv)
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	c, err := client.Dial(d.APIURL())
+	if err != nil {
+		t.Fatal(err)
+	}
+	params, err := c.Params(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	advCtx, stopAdv := context.WithCancel(ctx)
+	defer stopAdv()
+	go a.run(advCtx, t, d, params, adv)
+
+	victimKey, otherKey := d.Wallets[0], d.Wallets[1]
+	type round struct {
+		other, victim *mempool.Envelope
+		victimSwap    amm.Swap
+		react         reaction
+	}
+	var rounds []round
+	app := d.Network.Nodes[0].App()
+	rejectedModes := func() map[string]int {
+		out := map[string]int{}
+		a.mu.Lock()
+		attacks := slices.Clone(a.attacks)
+		a.mu.Unlock()
+		for _, at := range attacks {
+			if v := honestVerdicts(w, a, adv, at.height); len(v) > 0 && !slices.Contains(v, true) {
+				out[at.mode]++
+			}
+		}
+		return out
+	}
+	maxRounds := 8
+	if heavy() {
+		maxRounds = 24
+	}
+	var last, top int64
+	for r := 0; r < maxRounds; r++ {
+		if m := rejectedModes(); len(rounds) >= 2 && m[attackReorder] > 0 && m[attackCensor] > 0 && !heavy() {
+			break
+		}
+		// Send the victim two heights after an adversary proposal, so
+		// that it is ready (reported in the next height's votes) when
+		// the adversary's next turn comes round.
+		var p int64
+		for p <= last {
+			select {
+			case p = <-a.proposed:
+			case <-ctx.Done():
+				t.Fatal("the adversary never proposed")
+			}
+		}
+		last = p + 4
+		waitFor(t, ctx, "two heights after the adversary's proposal", func() bool { h, _ := app.LastCommit(); return h >= p+2 })
+		h, _ := app.LastCommit()
+		acct, err := c.Account(ctx, client.Address(victimKey))
+		if err != nil {
+			t.Fatal(err)
+		}
+		otherAcct, err := c.Account(ctx, client.Address(otherKey))
+		if err != nil {
+			t.Fatal(err)
+		}
+		// An honest trader's swap a moment before the victim: the
+		// no-adversary price must account for it.
+		other := sealSwap(t, params, otherKey, otherAcct.PendingNonce, uint64(h)+40,
+			amm.Swap{Trader: client.Address(otherKey), Dir: amm.YForX, In: 30_000 + uint64(r)})
+		vs := amm.Swap{Trader: client.Address(victimKey), Dir: amm.XForY, In: 250_000 + uint64(r), MinOut: 1}
+		victim := sealSwap(t, params, victimKey, acct.PendingNonce, uint64(h)+40, vs)
+		for _, e := range []*mempool.Envelope{other, victim} {
+			if _, err := c.Submit(ctx, e); err != nil {
+				t.Fatal(err)
+			}
+		}
+		var react reaction
+		waitFor(t, ctx, "the adversary's sandwich", func() bool {
+			var ok bool
+			react, ok = a.reactionTo(victim.Hash())
+			return ok
+		})
+		final := waitFinal(ctx, t, app, []common.Hash{other.Hash(), victim.Hash(), react.front.Hash(), react.back.Hash()})
+		for h, rec := range final {
+			if rec.Status != ordering.TxDecrypted {
+				t.Fatalf("round %d: %s is %v", r, h, rec.Status)
+			}
+		}
+		rounds = append(rounds, round{other: other, victim: victim, victimSwap: vs, react: react})
+		top = max(top, final[victim.Hash()].Height, final[react.front.Hash()].Height, final[react.back.Hash()].Height)
+	}
+	stopAdv()
+
+	// Every rewritten proposal was rejected by every honest validator
+	// that saw it, and each mode was tried.
+	a.mu.Lock()
+	attacks := slices.Clone(a.attacks)
+	a.mu.Unlock()
+	modes := map[string]int{}
+	for _, at := range attacks {
+		v := honestVerdicts(w, a, adv, at.height)
+		if len(v) == 0 {
+			t.Errorf("no honest validator processed the %s proposal at height %d", at.mode, at.height)
+			continue
+		}
+		if slices.Contains(v, true) {
+			t.Fatalf("an honest validator accepted the adversary's %s proposal at height %d", at.mode, at.height)
+		}
+		modes[at.mode]++
+	}
+	// The same validator's untouched proposals pass: the rejections are
+	// the rule's answer to the rewriting, not to the proposer.
+	accepted := 0
+	a.mu.Lock()
+	self := a.self
+	a.mu.Unlock()
+	w.mu.Lock()
+	for _, v := range w.verdicts {
+		if v.validator != adv && v.accept && bytes.Equal(v.proposer, self) {
+			accepted++
+		}
+	}
+	w.mu.Unlock()
+	if accepted == 0 {
+		t.Fatal("no honest validator accepted any of the adversary's proposals")
+	}
+	t.Logf("%d rounds; rejected adversary proposals by mode: %v; honest acceptances of its other proposals: %d", len(rounds), modes, accepted)
+	if modes[attackReorder] == 0 || modes[attackCensor] == 0 {
+		t.Fatalf("the adversary's turns never held a victim for both attacks (%v in %d rounds)", modes, len(rounds))
+	}
+
+	legs := ammLegs(t, ctx, c, top)
+	pk := params.EonKey
+	own := d.Shares[adv]
+	for i, r := range rounds {
+		vh, fh, bh := common.Hash(r.victim.Hash()), common.Hash(r.react.front.Hash()), common.Hash(r.react.back.Hash())
+		// The hypothesis of the ordering guarantee: every honest
+		// validator admitted the victim before any admitted the buy.
+		vs, fs := w.sightings(vh), w.sightings(fh)
+		var lastV, firstF int64 = 0, 1 << 62
+		for v := range 4 {
+			if v == adv {
+				continue
+			}
+			lastV, firstF = max(lastV, vs[v]), min(firstF, fs[v])
+		}
+		if lastV == 0 || lastV > firstF {
+			t.Fatalf("round %d: honest sightings overlap (victim %v, buy %v): the rule may order them either way", i, vs, fs)
+		}
+
+		// Committed order: the victim before both of the adversary's swaps.
+		vr, fr, br := committedAt(t, d, 1, vh), committedAt(t, d, 1, fh), committedAt(t, d, 1, bh)
+		if !before(vr, fr) || !before(vr, br) {
+			t.Fatalf("round %d: victim at %d/%d, adversary's buy at %d/%d, sale at %d/%d", i,
+				vr.Height, vr.Index, fr.Height, fr.Index, br.Height, br.Index)
+		}
+
+		// Price: what the firm feed executed equals the pool replayed
+		// without this victim's sandwich.
+		front, back := r.react.front, r.react.back
+		theirs := func(data []byte) bool {
+			return bytes.Equal(data, swapData(t, front)) || bytes.Equal(data, swapData(t, back))
+		}
+		_, got := replay(t, legs, r.victimSwap.Encode(), func([]byte) bool { return false })
+		fair, _ := replay(t, legs, r.victimSwap.Encode(), theirs)
+		want, err := fair.Quote(amm.XForY, r.victimSwap.In)
+		if err != nil || got.Err != nil || got.Out != want {
+			t.Fatalf("round %d: victim got %d (%v), the pool without the adversary pays %d (%v)", i, got.Out, got.Err, want, err)
+		}
+		sandwiched := fair
+		if _, err := sandwiched.Swap(&amm.Swap{Dir: amm.XForY, In: frontBuy}); err != nil {
+			t.Fatal(err)
+		}
+		worse, _ := sandwiched.Quote(amm.XForY, r.victimSwap.In)
+		if worse >= want {
+			t.Fatalf("round %d: the buy would not have hurt the victim (%d vs %d)", i, worse, want)
+		}
+
+		// Knowledge: the first moment the adversary holds t shares of the
+		// victim's identity (its own, any time, and every share released
+		// anywhere) comes after the victim's height committed.
+		id := r.victim.Identity()
+		seq, committed, key := firstKnowledge(t, w, pk, adv+1, own.KeyShare(id), id)
+		if key == nil {
+			t.Fatalf("round %d: the victim's key never became computable", i)
+		}
+		pt, err := threshold.Decrypt(key, r.victim.Ciphertext, r.victim.Header())
+		if err != nil || !bytes.Equal(pt, r.victimSwap.Encode()) {
+			t.Fatalf("round %d: the shares the adversary gathered do not open the victim: %v", i, err)
+		}
+		if committed < vr.Height {
+			t.Fatalf("round %d: the adversary could compute the victim's key with only height %d committed, the victim is at %d", i, committed, vr.Height)
+		}
+		if r.react.submitSeq > seq || r.react.seenSeq > seq {
+			t.Fatalf("round %d: the adversary acted (seq %d) after it could know the plaintext (seq %d)", i, r.react.submitSeq, seq)
+		}
+		if res, ok := d.Pool(adv).Result(vr.Height); !ok || res.AvailableAt < vr.Height {
+			t.Fatalf("round %d: the adversary's node could decrypt height %d at commit %v", i, vr.Height, res)
+		}
+		t.Logf("round %d: victim %d/%d, buy %d/%d, sale %d/%d; victim paid %d out, %d if sandwiched; key computable at seq %d (adversary acted at %d)",
+			i, vr.Height, vr.Index, fr.Height, fr.Index, br.Height, br.Index, got.Out, worse, seq, r.react.submitSeq)
+	}
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	for _, rel := range w.releases {
+		if rel.r.Height > rel.committed {
+			t.Fatalf("member %d released height %d with %d committed", rel.r.Member, rel.r.Height, rel.committed)
+		}
+	}
+}
+
+// honestVerdicts returns the honest validators' verdicts on the
+// adversary's proposals at height.
+func honestVerdicts(w *watch, a *adversary, adv int, height int64) []bool {
+	a.mu.Lock()
+	self := a.self
+	a.mu.Unlock()
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	var out []bool
+	for _, v := range w.verdicts {
+		if v.validator != adv && v.height == height && bytes.Equal(v.proposer, self) {
+			out = append(out, v.accept)
+		}
+	}
+	return out
+}
+
+// firstKnowledge replays the keyholder releases in the order they
+// happened and returns the first at which the adversary (member, holding
+// ownShare) has t verified shares of id, the releasing node's committed
+// height then, and the key those shares give.
+func firstKnowledge(t *testing.T, w *watch, pk *threshold.EonPublicKey, member int, ownShare *threshold.KeyShare, id threshold.Identity) (int64, int64, *threshold.DecryptionKey) {
+	t.Helper()
+	w.mu.Lock()
+	rels := slices.Clone(w.releases)
+	w.mu.Unlock()
+	sort.Slice(rels, func(i, j int) bool { return rels[i].seq < rels[j].seq })
+	shares := map[int][]*threshold.KeyShare{member: {ownShare}}
+	for _, rel := range rels {
+		if rel.r.Eon != pk.Eon() || shares[rel.r.Member] != nil {
+			continue
+		}
+		for _, s := range rel.r.Shares {
+			if threshold.VerifyKeyShares(rand.Reader, pk, rel.r.Member, []threshold.Identity{id}, []*threshold.KeyShare{s}) == nil {
+				shares[rel.r.Member] = []*threshold.KeyShare{s}
+				break
+			}
+		}
+		if len(shares) >= pk.Threshold() {
+			keys, err := threshold.AggregateKeys(pk, []threshold.Identity{id}, shares)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return rel.seq, rel.committed, keys[0]
+		}
+	}
+	return 0, 0, nil
+}
+
+// ammLegs returns the AMM's legs of heights 1..top in committed order,
+// from the firm feed, each batch checked against its root.
+func ammLegs(t *testing.T, ctx context.Context, c *client.Client, top int64) []rollupfeed.BatchLeg {
+	t.Helper()
+	var out []rollupfeed.BatchLeg
+	for h := int64(1); h <= top; h++ {
+		var b *client.Batch
+		var err error
+		// A height is firm in the feed once its keys are recorded and
+		// the committee has signed its root: wait for it.
+		waitFor(t, ctx, fmt.Sprintf("firm batch %d", h), func() bool {
+			b, err = c.GetBatch(ctx, ammRollup, h, api.LevelFirm)
+			return connect.CodeOf(err) != connect.CodeFailedPrecondition
+		})
+		if err == nil {
+			err = client.VerifyBatch(b)
+		}
+		if err != nil {
+			t.Fatalf("firm batch %d: %v", h, err)
+		}
+		out = append(out, b.Legs...)
+	}
+	return out
+}
+
+// replay applies legs to ammStart in order, except those skip names
+// (by leg data), up to the leg with data stop: it returns the pool just
+// before that leg and the receipt the leg gets there.
+func replay(t *testing.T, legs []rollupfeed.BatchLeg, stop []byte, skip func([]byte) bool) (amm.Pool, amm.Receipt) {
+	t.Helper()
+	pool := ammStart
+	for i := range legs {
+		l := legs[i]
+		if bytes.Equal(l.Data, stop) {
+			before := pool
+			r := pool.Apply(&rollupfeed.Batch{Height: l.Height, Rollup: ammRollup, Legs: []rollupfeed.BatchLeg{l}})
+			return before, r[0]
+		}
+		if !skip(l.Data) {
+			pool.Apply(&rollupfeed.Batch{Height: l.Height, Rollup: ammRollup, Legs: []rollupfeed.BatchLeg{l}})
+		}
+	}
+	t.Fatalf("leg %x not in the feed", stop)
+	return amm.Pool{}, amm.Receipt{}
+}
+
+// sealed maps each envelope sealSwap made to its leg data.
+var sealed = struct {
+	sync.Mutex
+	m map[common.Hash][]byte
+}{m: make(map[common.Hash][]byte)}
+
+// swapData returns the AMM leg an envelope sealSwap made carries.
+func swapData(t *testing.T, e *mempool.Envelope) []byte {
+	t.Helper()
+	sealed.Lock()
+	defer sealed.Unlock()
+	data, ok := sealed.m[common.Hash(e.Hash())]
+	if !ok {
+		t.Fatalf("envelope %x was not sealed by sealSwap", e.Hash())
+	}
+	return data
+}
+
+// heavy reports whether VEIL_HEAVY asks for the long variants.
+func heavy() bool { return os.Getenv("VEIL_HEAVY") != "" }
