@@ -84,7 +84,8 @@ directory.`,
 				<-ctx.Done()
 				return nil
 			}
-			be, err := sequencer.New(sequencer.Config{App: n.App(), Mempool: n.Mempool(), BlockStore: n.BlockStore(), Logger: logger, Soft: svc.Pool})
+			be, err := sequencer.New(sequencer.Config{App: n.App(), Mempool: n.Mempool(), BlockStore: n.BlockStore(), Logger: logger, Soft: svc.Pool,
+				JournalDir: n.CometConfig().DBDir()})
 			if err != nil {
 				return err
 			}

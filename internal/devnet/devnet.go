@@ -396,7 +396,8 @@ func (d *Devnet) startAPI() error {
 	d.dmu.Lock()
 	svc0 := d.services[0]
 	d.dmu.Unlock()
-	be, err := sequencer.New(sequencer.Config{App: n0.App(), Mempool: n0.Mempool(), BlockStore: n0.BlockStore(), Logger: d.cfg.Logger, Soft: svc0.Pool})
+	be, err := sequencer.New(sequencer.Config{App: n0.App(), Mempool: n0.Mempool(), BlockStore: n0.BlockStore(), Logger: d.cfg.Logger, Soft: svc0.Pool,
+		JournalDir: n0.CometConfig().DBDir()})
 	if err != nil {
 		return err
 	}

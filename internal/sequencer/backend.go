@@ -36,6 +36,14 @@ type Config struct {
 	// verified key shares before their keys are recorded (the node's
 	// decrypt.Pool).
 	Soft SoftResults
+	// JournalDir, if set, is where the backend journals the envelopes it
+	// admits until they are included (JournalFile; the node's data
+	// directory): a node restarted before gossiping them submits them
+	// again. Empty: no journal.
+	JournalDir string
+	// MaxJournalBytes bounds the journal; envelopes admitted beyond it
+	// are not journaled (and logged once). Default 64 MiB.
+	MaxJournalBytes int64
 }
 
 // SoftResults reports soft decryptions.
@@ -53,6 +61,9 @@ func (c *Config) validate() error {
 	if c.MaxTracked <= 0 {
 		c.MaxTracked = 100_000
 	}
+	if c.MaxJournalBytes <= 0 {
+		c.MaxJournalBytes = 64 << 20
+	}
 	return nil
 }
 
@@ -66,6 +77,7 @@ type Backend struct {
 	order    []common.Hash // insertion order, for bounding tracked
 	watchers map[common.Hash]map[chan struct{}]struct{}
 	eonCache map[uint64]*threshold.EonPublicKey
+	journal  *journal // nil without Config.JournalDir
 
 	done chan struct{}
 	wg   sync.WaitGroup
@@ -75,6 +87,7 @@ type Backend struct {
 // until it is included.
 type tracked struct {
 	expiry uint64
+	env    []byte // as submitted, when journaled
 }
 
 var _ server.Backend = (*Backend)(nil)
@@ -92,6 +105,12 @@ func New(cfg Config) (*Backend, error) {
 		eonCache: make(map[uint64]*threshold.EonPublicKey),
 		done:     make(chan struct{}),
 	}
+	if cfg.JournalDir != "" {
+		if err := b.restore(); err != nil {
+			b.sub.Close()
+			return nil, err
+		}
+	}
 	b.wg.Add(1)
 	go b.follow()
 	return b, nil
@@ -107,6 +126,11 @@ func (b *Backend) Close() {
 	close(b.done)
 	b.sub.Close()
 	b.wg.Wait()
+	if b.journal != nil {
+		if err := b.journal.close(); err != nil {
+			b.cfg.Logger.Error("closing the envelope journal", "err", err)
+		}
+	}
 }
 
 // follow forgets included envelopes and wakes every watcher after each
@@ -139,6 +163,7 @@ func (b *Backend) follow() {
 				delete(b.tracked, common.Hash(tx.Hash))
 			}
 			b.mu.Unlock()
+			b.compactJournal(blk.Height)
 			b.wakeAll()
 		}
 	}
@@ -266,6 +291,12 @@ func (b *Backend) Account(_ context.Context, addr common.Address) (api.Account, 
 // mempool, which runs the application's admission (CheckTx) and gossips
 // it to the other validators.
 func (b *Backend) Submit(_ context.Context, envelope []byte) (common.Hash, error) {
+	return b.submit(envelope, true)
+}
+
+// submit admits envelope to the mempool and tracks it; with a journal, it
+// appends the envelope to it if journal is set.
+func (b *Backend) submit(envelope []byte, journal bool) (common.Hash, error) {
 	env, err := mempool.Decode(envelope)
 	if err != nil {
 		return common.Hash{}, err
@@ -283,9 +314,13 @@ func (b *Backend) Submit(_ context.Context, envelope []byte) (common.Hash, error
 	if err := ordering.ResultError(res.Code, res.Codespace, res.Log); err != nil {
 		return common.Hash{}, err
 	}
+	t := tracked{expiry: env.Expiry}
+	if b.journal != nil {
+		t.env = b.journalEnvelope(envelope, journal)
+	}
 	b.mu.Lock()
 	if _, ok := b.tracked[hash]; !ok {
-		b.tracked[hash] = tracked{expiry: env.Expiry}
+		b.tracked[hash] = t
 		b.order = append(b.order, hash)
 		b.trimLocked()
 	}
