@@ -47,6 +47,8 @@ var codes = []struct {
 	{21, ErrDKGMessage},
 	{22, ErrDKGDuplicate},
 	{23, ErrDKGLate},
+	{24, ErrDKGSignature},
+	{25, ErrDKGNotMember},
 	{CodeInternal, ErrInternal},
 }
 

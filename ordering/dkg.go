@@ -120,6 +120,12 @@ var (
 	// ErrDKGLate reports a message for a phase whose deadline height has
 	// passed, or one of a ceremony whose eon is registered.
 	ErrDKGLate = errors.New("ordering: DKG phase closed")
+	// ErrDKGSignature reports a DKG message or consent whose signature
+	// does not verify under the member key of the member it names.
+	ErrDKGSignature = errors.New("ordering: DKG signature does not verify")
+	// ErrDKGNotMember reports a DKG message or consent naming a member
+	// the ceremony does not have.
+	ErrDKGNotMember = errors.New("ordering: not a member of the DKG ceremony")
 )
 
 // DKGOpening is a SysTxDKGOpen transaction.
@@ -448,7 +454,7 @@ func ParseDKGConsent(b []byte) (*DKGConsent, error) {
 		Signature:    bytes.Clone(b[len(b)-ed25519.SignatureSize:]),
 	}
 	if c.Member < 1 || c.Member > n {
-		return nil, fmt.Errorf("%w: consent of member %d of %d", ErrDKGMessage, c.Member, n)
+		return nil, fmt.Errorf("%w: consent of member %d of %d", ErrDKGNotMember, c.Member, n)
 	}
 	return c, nil
 }

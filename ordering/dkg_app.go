@@ -42,6 +42,9 @@ type DKGCeremonyView struct {
 	// Registered reports that the eon is registered (by this ceremony or
 	// otherwise).
 	Registered bool
+	// Activation is the activation height the ceremony's registration
+	// must name (DKGOpening.Activation).
+	Activation int64
 }
 
 func keyDKGLog(eon, session uint64, seq uint32) []byte {
@@ -122,7 +125,7 @@ func openCeremony(g getter, eon uint64, height int64, phase int) (DKGCeremony, e
 		return DKGCeremony{}, fmt.Errorf("%w: %v", ErrInternal, err)
 	}
 	if !ok {
-		return DKGCeremony{}, fmt.Errorf("%w: no ceremony is open for eon %d", ErrDKGCeremony, eon)
+		return DKGCeremony{}, fmt.Errorf("%w: no ceremony is open for eon %d", ErrDKGLate, eon)
 	}
 	if _, ok, err := loadEon(g, eon); err != nil {
 		return DKGCeremony{}, fmt.Errorf("%w: %v", ErrInternal, err)
@@ -152,10 +155,10 @@ func checkDKGMessage(g getter, st committed, height int64, tx []byte) (*dkgTx, e
 		return nil, fmt.Errorf("%w: %d bytes, this ceremony's messages are at most %d", ErrDKGMessage, len(tx)-1, max)
 	}
 	if m.Sender() > len(o.Members) {
-		return nil, fmt.Errorf("%w: sender %d, the ceremony has members 1..%d (non-member)", ErrDKGMessage, m.Sender(), len(o.Members))
+		return nil, fmt.Errorf("%w: sender %d, the ceremony has members 1..%d (non-member)", ErrDKGNotMember, m.Sender(), len(o.Members))
 	}
 	if !m.Verify(o.Members[m.Sender()-1]) {
-		return nil, fmt.Errorf("%w: %v from member %d does not verify under its member key", ErrDKGMessage, m.Type(), m.Sender())
+		return nil, fmt.Errorf("%w: %v from member %d does not verify under its member key", ErrDKGSignature, m.Type(), m.Sender())
 	}
 	if err := checkFirst(g, o, byte(m.Type()), m.Sender(), tx, m.Type().String()); err != nil {
 		return nil, err
@@ -209,7 +212,7 @@ func checkDKGConsent(g getter, st committed, height int64, tx []byte) (*dkgTx, e
 		return nil, fmt.Errorf("%w: %w", ErrDKGMessage, err)
 	}
 	if !ed25519.Verify(keys[cs.Member-1], r.signedBytes(st.chain.ChainID, roleConsent), cs.Signature) {
-		return nil, fmt.Errorf("%w: member %d's consent does not verify under its member key", ErrDKGMessage, cs.Member)
+		return nil, fmt.Errorf("%w: member %d's consent does not verify under its member key", ErrDKGSignature, cs.Member)
 	}
 	if err := checkFirst(g, o, dkgKindConsent, cs.Member, tx, "consent"); err != nil {
 		return nil, err
@@ -405,6 +408,7 @@ func (a *App) DKGCeremony(eon uint64, from uint32) (DKGCeremonyView, error) {
 			return fmt.Errorf("%w: no DKG ceremony for eon %d", ErrNotFound, eon)
 		}
 		v.DKGCeremony, v.Committed = c, st.height
+		v.Activation = c.Open.Activation(c.Opened, st.params)
 		if _, v.Registered, err = loadEon(g, eon); err != nil {
 			return err
 		}

@@ -250,11 +250,11 @@ func TestDKGMessageRejects(t *testing.T) {
 			raw, _ := msgs[0].MarshalBinary()
 			return append([]byte{SysTxDKGMessage}, raw...)
 		}(), ErrDKGDuplicate, "equivocation"},
-		{"non-member", mutate(deals[2], func(b []byte) { b[1+43], b[1+42] = 9, 0 }), ErrDKGMessage, "non-member"},
-		{"bad signature", mutate(deals[2], func(b []byte) { b[len(b)-1] ^= 1 }), ErrDKGMessage, "does not verify"},
+		{"non-member", mutate(deals[2], func(b []byte) { b[1+43], b[1+42] = 9, 0 }), ErrDKGNotMember, "non-member"},
+		{"bad signature", mutate(deals[2], func(b []byte) { b[len(b)-1] ^= 1 }), ErrDKGSignature, "does not verify"},
 		{"wrong session", other(8, 1), ErrDKGMessage, "another session"},
 		{"malformed", deals[2][:60], ErrDKGMessage, "malformed"},
-		{"unknown eon", mutate(deals[2], func(b []byte) { b[1+9] = 9 }), ErrDKGCeremony, "no ceremony is open for eon"},
+		{"unknown eon", mutate(deals[2], func(b []byte) { b[1+9] = 9 }), ErrDKGLate, "no ceremony is open for eon"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

@@ -411,7 +411,7 @@ func (d *Devnet) startAPI() error {
 		return fmt.Errorf("devnet: API listen: %w", err)
 	}
 	sc := d.cfg.API
-	sc.Addr, sc.Logger, sc.Keyholder, sc.RollupFeed = ln.Addr().String(), d.cfg.Logger, svc0, n0.Feed()
+	sc.Addr, sc.Logger, sc.Keyholder, sc.RollupFeed = ln.Addr().String(), d.cfg.Logger, decrypt.WithCeremonies(svc0, n0.Submit), n0.Feed()
 	srv, err := server.New(be, sc)
 	if err != nil {
 		be.Close()

@@ -3,12 +3,18 @@ package devnet
 import (
 	"context"
 	"crypto/ed25519"
+	"errors"
 	"fmt"
+	"slices"
+	"sync"
 	"time"
 
+	"github.com/veilseq/veil/api"
+	"github.com/veilseq/veil/decrypt"
 	"github.com/veilseq/veil/internal/keystore"
 	"github.com/veilseq/veil/ordering"
 	"github.com/veilseq/veil/threshold"
+	"github.com/veilseq/veil/threshold/dkg"
 )
 
 // RotationLeadBlocks is the devnet's rotation_lead_blocks: long enough
@@ -23,17 +29,43 @@ type Rotation struct {
 	ActivationHeight int64
 	// RegisteredAt is the height of the block that included it.
 	RegisteredAt int64
+	// Disqualified are the dealers the ceremony left out of the key.
+	Disqualified []int
 }
 
-// Rotate hands the committee over to a new eon: it runs the next eon's
-// DKG among the same members in memory (RunDKG's loop), stores each
-// member's new share encrypted beside its current secrets, gives the
-// running keyholders their new shares, and submits the eon registration
-// (consented by every member, approved by all of the current eon's)
-// through validator 0's mempool. It returns once a block has included the
-// registration; the new eon becomes current at the returned activation
-// height. Membership does not change: the devnet's members serve again.
+// DKGPhaseBlocks is the phase length of the devnet's DKG ceremonies:
+// every phase gives members six blocks (about 2 s of 300 ms blocks) to
+// get their messages on chain.
+const DKGPhaseBlocks = 6
+
+// RotateConfig makes members misbehave in a rotation's ceremony, for
+// fault tests. Indices are 1-based.
+type RotateConfig struct {
+	// Absent members take no part: they post nothing.
+	Absent []int
+	// BadDeal members post a deal whose share for one other member does
+	// not decrypt, then stay silent: the member complains and the dealer,
+	// not justifying, is disqualified.
+	BadDeal []int
+}
+
+// Rotate hands the committee over to a new eon through a DKG ceremony
+// run over the network, as RotateWith with every member honest.
 func (d *Devnet) Rotate(ctx context.Context) (Rotation, error) {
+	return d.RotateWith(ctx, RotateConfig{})
+}
+
+// RotateWith hands the committee over to a new eon through a DKG
+// ceremony on chain. The current members approve an opening that lists
+// every member's join (ordering.DKGOpening, submitted through the API's
+// KeyholderService); each member then runs decrypt.RunCeremony against
+// the API only: it posts its messages with SubmitDKGMessage, reads every
+// member's in chain order with ListDKGMessages, stores its new share
+// encrypted beside its current secrets (and hands it to its running
+// keyholder), and consents; the chain registers the eon at the t-th
+// consent. It returns once the eon is registered; it becomes current at
+// the returned activation height. Membership does not change.
+func (d *Devnet) RotateWith(ctx context.Context, rc RotateConfig) (Rotation, error) {
 	app := d.Network.Nodes[0].App()
 	cur, err := app.CurrentEon()
 	if err != nil {
@@ -44,82 +76,148 @@ func (d *Devnet) Rotate(ctx context.Context) (Rotation, error) {
 	} else if ok {
 		return Rotation{}, fmt.Errorf("devnet: eon %d is already registered, activating at %d", next.ID, next.ActivationHeight)
 	}
-	params, err := app.Params()
-	if err != nil {
-		return Rotation{}, err
-	}
 	eon := cur.ID + 1
-	n := len(d.memberKeys)
-	results, digest, err := runDKG(d.cfg.Rand, eon, n)
+	nodes, err := decrypt.NewCeremonyNodes(nil, d.APIURL())
 	if err != nil {
 		return Rotation{}, err
 	}
-	shares := make([]*threshold.SecretKeyShare, n)
-	for i, r := range results {
-		shares[i] = r.SecretShare()
-	}
-	if err := d.saveRotated(eon, shares); err != nil {
+	opening, err := d.opening(eon)
+	if err != nil {
 		return Rotation{}, err
 	}
-	d.dmu.Lock()
-	if d.rotated == nil {
-		d.rotated = make(map[uint64][]*threshold.SecretKeyShare)
+	if err := nodes.SubmitDKGMessage(ctx, opening); err != nil {
+		return Rotation{}, fmt.Errorf("devnet: open eon %d's ceremony: %w", eon, err)
 	}
-	d.rotated[eon] = shares
-	for i, rk := range d.keyholders {
-		if rk != nil {
-			rk.kh.AddShare(shares[i])
-			rk.signer.AddShare(shares[i])
-		}
-	}
-	d.dmu.Unlock()
 
-	// A few blocks of slack for the registration to reach a block.
-	last, _ := app.LastCommit()
-	activation := last + 1 + params.RotationLead() + 3
-	tx, err := d.registration(results[0].EonPublicKey(), activation, digest)
+	n := len(d.memberKeys)
+	errs := make([]error, n)
+	outs := make([]*decrypt.CeremonyOutcome, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		member := i + 1
+		switch {
+		case slices.Contains(rc.Absent, member):
+			continue
+		case slices.Contains(rc.BadDeal, member):
+			wg.Go(func() { errs[i] = d.badDeal(ctx, nodes, eon, member) })
+			continue
+		}
+		wg.Go(func() {
+			outs[i], errs[i] = decrypt.RunCeremony(ctx, decrypt.CeremonyConfig{
+				ChainID: d.cfg.ChainID, Eon: eon, MemberKey: d.memberKeys[i], Client: nodes,
+				Poll:  50 * time.Millisecond,
+				Store: func(r *dkg.Result) error { return d.storeRotated(i, r.SecretShare()) },
+				Progress: func(line string) {
+					d.cfg.Logger.Info("dkg", "member", member, "eon", eon, "step", line)
+				},
+			})
+		})
+	}
+	wg.Wait()
+	next, ok, err := app.NextEon()
 	if err != nil {
 		return Rotation{}, err
 	}
-	if _, err := d.Network.Nodes[0].Submit(tx); err != nil {
-		return Rotation{}, fmt.Errorf("devnet: submit eon %d registration: %w", eon, err)
+	if !ok || next.ID != eon {
+		return Rotation{}, fmt.Errorf("devnet: eon %d not registered: %w", eon, errors.Join(errs...))
 	}
-	for {
-		if next, ok, err := app.NextEon(); err != nil {
-			return Rotation{}, err
-		} else if ok && next.ID == eon {
-			return Rotation{Eon: eon, ActivationHeight: next.ActivationHeight, RegisteredAt: next.AcceptFrom - 1}, nil
+	rot := Rotation{Eon: eon, ActivationHeight: next.ActivationHeight, RegisteredAt: next.AcceptFrom - 1}
+	for _, o := range outs {
+		if o != nil {
+			rot.Disqualified = o.Disqualified
+			break
 		}
-		if h, _ := app.LastCommit(); h >= activation-params.RotationLead() {
-			return Rotation{}, fmt.Errorf("devnet: eon %d registration not included by height %d", eon, h)
+	}
+	return rot, nil
+}
+
+// opening builds eon's ceremony opening: every member joins with the
+// key its member key derives, and every member of the current eon (the
+// same people) approves.
+func (d *Devnet) opening(eon uint64) ([]byte, error) {
+	last, _ := d.Network.Nodes[0].App().LastCommit()
+	n := len(d.memberKeys)
+	o := &ordering.DKGOpening{Eon: eon, Session: uint64(last), Threshold: threshold.DefaultThreshold(n), PhaseBlocks: DKGPhaseBlocks}
+	for _, k := range d.memberKeys {
+		pub, join, err := decrypt.CeremonyJoin(k, d.cfg.ChainID, eon)
+		if err != nil {
+			return nil, err
+		}
+		o.Members = append(o.Members, pub)
+		o.Joins = append(o.Joins, join)
+	}
+	for i, k := range d.memberKeys {
+		o.Approve(d.cfg.ChainID, i+1, k)
+	}
+	return o.Marshal()
+}
+
+// badDeal posts member's deal with the share for another member
+// corrupted, re-signed so the chain admits it, and nothing else.
+func (d *Devnet) badDeal(ctx context.Context, nodes *decrypt.CeremonyNodes, eon uint64, member int) error {
+	var v api.DKGCeremony
+	for {
+		var err error
+		if v, err = nodes.ListDKGMessages(ctx, eon, 0); err == nil {
+			break
 		}
 		select {
 		case <-ctx.Done():
-			return Rotation{}, ctx.Err()
+			return ctx.Err()
 		case <-time.After(50 * time.Millisecond):
 		}
 	}
+	o, err := ordering.ParseDKGOpening(v.Opening)
+	if err != nil {
+		return err
+	}
+	mk := d.memberKeys[member-1]
+	key, err := decrypt.CeremonyKey(mk, d.cfg.ChainID, eon)
+	if err != nil {
+		return err
+	}
+	_, msgs, err := dkg.NewParticipant(o.DKGConfig(d.cfg.ChainID, key))
+	if err != nil {
+		return err
+	}
+	raw, _ := msgs[0].MarshalBinary()
+	// header(44) ‖ t(2) ‖ t commitments(192) ‖ count(2) ‖ recipient(2) ‖
+	// ECIES ciphertext: flip a byte of the first recipient's AES-GCM
+	// ciphertext, then sign again (Ed25519ctx "veil/dkg/v1").
+	signed := raw[:len(raw)-ed25519.SignatureSize]
+	signed[44+2+192*o.Threshold+2+2+100] ^= 1
+	sig, err := mk.Sign(nil, signed, &ed25519.Options{Context: "veil/dkg/v1"})
+	if err != nil {
+		return err
+	}
+	return nodes.SubmitDKGMessage(ctx, append(append([]byte{ordering.SysTxDKGMessage}, signed...), sig...))
 }
 
-// registration builds the signed registration of pk: each member
-// consents with its member key and approves as a member of the current
-// eon (the same people, with the same keys).
-func (d *Devnet) registration(pk *threshold.EonPublicKey, activation int64, digest [32]byte) ([]byte, error) {
-	pubs := make([]ed25519.PublicKey, len(d.memberKeys))
-	for i, k := range d.memberKeys {
-		pubs[i] = k.Public().(ed25519.PublicKey)
-	}
-	reg, err := ordering.NewEonRegistration(pk, pubs, activation, digest)
+// storeRotated stores member index i's share of a new eon encrypted in
+// its keyholder home and gives it to its running keyholder.
+func (d *Devnet) storeRotated(i int, share *threshold.SecretKeyShare) error {
+	key, err := devnetIdentity(d.cfg.Dir)
 	if err != nil {
-		return nil, err
+		return err
 	}
-	for i, k := range d.memberKeys {
-		if err := reg.Consent(d.cfg.ChainID, i+1, k); err != nil {
-			return nil, err
-		}
-		reg.Approve(d.cfg.ChainID, i+1, k)
+	s := &keystore.Secrets{ChainID: d.cfg.ChainID, Share: share, MemberKey: d.memberKeys[i]}
+	if err := keystore.Save(keystore.EonSecretsPath(KeyholderHome(d.homes()[i]), share.Eon()), s, key); err != nil {
+		return err
 	}
-	return reg.Marshal()
+	d.dmu.Lock()
+	defer d.dmu.Unlock()
+	if d.rotated == nil {
+		d.rotated = make(map[uint64][]*threshold.SecretKeyShare)
+	}
+	if d.rotated[share.Eon()] == nil {
+		d.rotated[share.Eon()] = make([]*threshold.SecretKeyShare, len(d.memberKeys))
+	}
+	d.rotated[share.Eon()][i] = share
+	if rk := d.keyholders[i]; rk != nil {
+		rk.kh.AddShare(share)
+		rk.signer.AddShare(share)
+	}
+	return nil
 }
 
 // rotatedShares returns member index i's shares of the rotated eons.
@@ -128,24 +226,11 @@ func (d *Devnet) rotatedShares(i int) []*threshold.SecretKeyShare {
 	defer d.dmu.Unlock()
 	var out []*threshold.SecretKeyShare
 	for _, shares := range d.rotated {
-		out = append(out, shares[i])
-	}
-	return out
-}
-
-// saveRotated stores each member's share of eon in its keyholder home.
-func (d *Devnet) saveRotated(eon uint64, shares []*threshold.SecretKeyShare) error {
-	key, err := devnetIdentity(d.cfg.Dir)
-	if err != nil {
-		return err
-	}
-	for i, home := range d.homes() {
-		s := &keystore.Secrets{ChainID: d.cfg.ChainID, Share: shares[i], MemberKey: d.memberKeys[i]}
-		if err := keystore.Save(keystore.EonSecretsPath(KeyholderHome(home), eon), s, key); err != nil {
-			return err
+		if shares[i] != nil {
+			out = append(out, shares[i])
 		}
 	}
-	return nil
+	return out
 }
 
 // loadRotated reads the members' shares of rotated eons, so a restarted
@@ -167,13 +252,7 @@ func (d *Devnet) loadRotated(key keystore.Key) error {
 			rotated[s.Eon()][i] = s.Share
 		}
 	}
-	for eon, shares := range rotated {
-		for i, s := range shares {
-			if s == nil {
-				return fmt.Errorf("devnet: member %d has no share of eon %d", i+1, eon)
-			}
-		}
-	}
+	// A member absent from an eon's ceremony has no share of it.
 	d.dmu.Lock()
 	d.rotated = rotated
 	d.dmu.Unlock()

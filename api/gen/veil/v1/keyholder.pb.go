@@ -25,6 +25,320 @@ const (
 	_ = protoimpl.EnforceVersion(protoimpl.MaxVersion - 20)
 )
 
+// SubmitDKGMessageRequest carries one ceremony transaction.
+type SubmitDKGMessageRequest struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Tx            []byte                 `protobuf:"bytes,1,opt,name=tx,proto3" json:"tx,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *SubmitDKGMessageRequest) Reset() {
+	*x = SubmitDKGMessageRequest{}
+	mi := &file_veil_v1_keyholder_proto_msgTypes[0]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *SubmitDKGMessageRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*SubmitDKGMessageRequest) ProtoMessage() {}
+
+func (x *SubmitDKGMessageRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_veil_v1_keyholder_proto_msgTypes[0]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use SubmitDKGMessageRequest.ProtoReflect.Descriptor instead.
+func (*SubmitDKGMessageRequest) Descriptor() ([]byte, []int) {
+	return file_veil_v1_keyholder_proto_rawDescGZIP(), []int{0}
+}
+
+func (x *SubmitDKGMessageRequest) GetTx() []byte {
+	if x != nil {
+		return x.Tx
+	}
+	return nil
+}
+
+// SubmitDKGMessageResponse acknowledges a transaction the node's mempool
+// admitted; it is on chain once a block includes it.
+type SubmitDKGMessageResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// tx_hash is the Keccak-256 of the transaction.
+	TxHash        []byte `protobuf:"bytes,1,opt,name=tx_hash,json=txHash,proto3" json:"tx_hash,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *SubmitDKGMessageResponse) Reset() {
+	*x = SubmitDKGMessageResponse{}
+	mi := &file_veil_v1_keyholder_proto_msgTypes[1]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *SubmitDKGMessageResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*SubmitDKGMessageResponse) ProtoMessage() {}
+
+func (x *SubmitDKGMessageResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_veil_v1_keyholder_proto_msgTypes[1]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use SubmitDKGMessageResponse.ProtoReflect.Descriptor instead.
+func (*SubmitDKGMessageResponse) Descriptor() ([]byte, []int) {
+	return file_veil_v1_keyholder_proto_rawDescGZIP(), []int{1}
+}
+
+func (x *SubmitDKGMessageResponse) GetTxHash() []byte {
+	if x != nil {
+		return x.TxHash
+	}
+	return nil
+}
+
+// ListDKGMessagesRequest asks for an eon's ceremony log from from_index.
+type ListDKGMessagesRequest struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Eon           uint64                 `protobuf:"varint,1,opt,name=eon,proto3" json:"eon,omitempty"`
+	FromIndex     uint32                 `protobuf:"varint,2,opt,name=from_index,json=fromIndex,proto3" json:"from_index,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ListDKGMessagesRequest) Reset() {
+	*x = ListDKGMessagesRequest{}
+	mi := &file_veil_v1_keyholder_proto_msgTypes[2]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ListDKGMessagesRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ListDKGMessagesRequest) ProtoMessage() {}
+
+func (x *ListDKGMessagesRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_veil_v1_keyholder_proto_msgTypes[2]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ListDKGMessagesRequest.ProtoReflect.Descriptor instead.
+func (*ListDKGMessagesRequest) Descriptor() ([]byte, []int) {
+	return file_veil_v1_keyholder_proto_rawDescGZIP(), []int{2}
+}
+
+func (x *ListDKGMessagesRequest) GetEon() uint64 {
+	if x != nil {
+		return x.Eon
+	}
+	return 0
+}
+
+func (x *ListDKGMessagesRequest) GetFromIndex() uint32 {
+	if x != nil {
+		return x.FromIndex
+	}
+	return 0
+}
+
+// ListDKGMessagesResponse is a ceremony and a page of its log.
+type ListDKGMessagesResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// opening is the SysTxDKGOpen transaction of the ceremony.
+	Opening []byte `protobuf:"bytes,1,opt,name=opening,proto3" json:"opening,omitempty"`
+	// opened_height is the height of the block that included it; phase k
+	// (1 deal, 2 response, 3 justification, 4 consent) closes with block
+	// opened_height + k × phase_blocks.
+	OpenedHeight int64 `protobuf:"varint,2,opt,name=opened_height,json=openedHeight,proto3" json:"opened_height,omitempty"`
+	// entries are the log from from_index on, at most a page; ask again
+	// from the index after the last while it is below count.
+	Entries []*DKGLogEntry `protobuf:"bytes,3,rep,name=entries,proto3" json:"entries,omitempty"`
+	// count is the number of entries in the whole log.
+	Count uint32 `protobuf:"varint,4,opt,name=count,proto3" json:"count,omitempty"`
+	// committed_height is the last committed height: the log is complete
+	// up to it.
+	CommittedHeight int64 `protobuf:"varint,5,opt,name=committed_height,json=committedHeight,proto3" json:"committed_height,omitempty"`
+	// registered reports that the eon is registered.
+	Registered bool `protobuf:"varint,6,opt,name=registered,proto3" json:"registered,omitempty"`
+	// activation_height is the activation height the ceremony's eon
+	// registration must name: its consent deadline plus the chain's
+	// rotation lead.
+	ActivationHeight int64 `protobuf:"varint,7,opt,name=activation_height,json=activationHeight,proto3" json:"activation_height,omitempty"`
+	unknownFields    protoimpl.UnknownFields
+	sizeCache        protoimpl.SizeCache
+}
+
+func (x *ListDKGMessagesResponse) Reset() {
+	*x = ListDKGMessagesResponse{}
+	mi := &file_veil_v1_keyholder_proto_msgTypes[3]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ListDKGMessagesResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ListDKGMessagesResponse) ProtoMessage() {}
+
+func (x *ListDKGMessagesResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_veil_v1_keyholder_proto_msgTypes[3]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ListDKGMessagesResponse.ProtoReflect.Descriptor instead.
+func (*ListDKGMessagesResponse) Descriptor() ([]byte, []int) {
+	return file_veil_v1_keyholder_proto_rawDescGZIP(), []int{3}
+}
+
+func (x *ListDKGMessagesResponse) GetOpening() []byte {
+	if x != nil {
+		return x.Opening
+	}
+	return nil
+}
+
+func (x *ListDKGMessagesResponse) GetOpenedHeight() int64 {
+	if x != nil {
+		return x.OpenedHeight
+	}
+	return 0
+}
+
+func (x *ListDKGMessagesResponse) GetEntries() []*DKGLogEntry {
+	if x != nil {
+		return x.Entries
+	}
+	return nil
+}
+
+func (x *ListDKGMessagesResponse) GetCount() uint32 {
+	if x != nil {
+		return x.Count
+	}
+	return 0
+}
+
+func (x *ListDKGMessagesResponse) GetCommittedHeight() int64 {
+	if x != nil {
+		return x.CommittedHeight
+	}
+	return 0
+}
+
+func (x *ListDKGMessagesResponse) GetRegistered() bool {
+	if x != nil {
+		return x.Registered
+	}
+	return false
+}
+
+func (x *ListDKGMessagesResponse) GetActivationHeight() int64 {
+	if x != nil {
+		return x.ActivationHeight
+	}
+	return 0
+}
+
+// DKGLogEntry is one committed ceremony transaction.
+type DKGLogEntry struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	Index uint32                 `protobuf:"varint,1,opt,name=index,proto3" json:"index,omitempty"`
+	// height is the height of the block that included it.
+	Height int64 `protobuf:"varint,2,opt,name=height,proto3" json:"height,omitempty"`
+	// tx is a SysTxDKGMessage or SysTxDKGConsent transaction.
+	Tx            []byte `protobuf:"bytes,3,opt,name=tx,proto3" json:"tx,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *DKGLogEntry) Reset() {
+	*x = DKGLogEntry{}
+	mi := &file_veil_v1_keyholder_proto_msgTypes[4]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *DKGLogEntry) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*DKGLogEntry) ProtoMessage() {}
+
+func (x *DKGLogEntry) ProtoReflect() protoreflect.Message {
+	mi := &file_veil_v1_keyholder_proto_msgTypes[4]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use DKGLogEntry.ProtoReflect.Descriptor instead.
+func (*DKGLogEntry) Descriptor() ([]byte, []int) {
+	return file_veil_v1_keyholder_proto_rawDescGZIP(), []int{4}
+}
+
+func (x *DKGLogEntry) GetIndex() uint32 {
+	if x != nil {
+		return x.Index
+	}
+	return 0
+}
+
+func (x *DKGLogEntry) GetHeight() int64 {
+	if x != nil {
+		return x.Height
+	}
+	return 0
+}
+
+func (x *DKGLogEntry) GetTx() []byte {
+	if x != nil {
+		return x.Tx
+	}
+	return nil
+}
+
 // SubmitKeySharesRequest is one member's shares for one block and eon.
 type SubmitKeySharesRequest struct {
 	state  protoimpl.MessageState `protogen:"open.v1"`
@@ -43,7 +357,7 @@ type SubmitKeySharesRequest struct {
 
 func (x *SubmitKeySharesRequest) Reset() {
 	*x = SubmitKeySharesRequest{}
-	mi := &file_veil_v1_keyholder_proto_msgTypes[0]
+	mi := &file_veil_v1_keyholder_proto_msgTypes[5]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -55,7 +369,7 @@ func (x *SubmitKeySharesRequest) String() string {
 func (*SubmitKeySharesRequest) ProtoMessage() {}
 
 func (x *SubmitKeySharesRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_veil_v1_keyholder_proto_msgTypes[0]
+	mi := &file_veil_v1_keyholder_proto_msgTypes[5]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -68,7 +382,7 @@ func (x *SubmitKeySharesRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SubmitKeySharesRequest.ProtoReflect.Descriptor instead.
 func (*SubmitKeySharesRequest) Descriptor() ([]byte, []int) {
-	return file_veil_v1_keyholder_proto_rawDescGZIP(), []int{0}
+	return file_veil_v1_keyholder_proto_rawDescGZIP(), []int{5}
 }
 
 func (x *SubmitKeySharesRequest) GetEon() uint64 {
@@ -115,7 +429,7 @@ type SubmitKeySharesResponse struct {
 
 func (x *SubmitKeySharesResponse) Reset() {
 	*x = SubmitKeySharesResponse{}
-	mi := &file_veil_v1_keyholder_proto_msgTypes[1]
+	mi := &file_veil_v1_keyholder_proto_msgTypes[6]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -127,7 +441,7 @@ func (x *SubmitKeySharesResponse) String() string {
 func (*SubmitKeySharesResponse) ProtoMessage() {}
 
 func (x *SubmitKeySharesResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_veil_v1_keyholder_proto_msgTypes[1]
+	mi := &file_veil_v1_keyholder_proto_msgTypes[6]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -140,7 +454,7 @@ func (x *SubmitKeySharesResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SubmitKeySharesResponse.ProtoReflect.Descriptor instead.
 func (*SubmitKeySharesResponse) Descriptor() ([]byte, []int) {
-	return file_veil_v1_keyholder_proto_rawDescGZIP(), []int{1}
+	return file_veil_v1_keyholder_proto_rawDescGZIP(), []int{6}
 }
 
 // SubmitBatchSignaturesRequest is one member's partial signatures on the
@@ -160,7 +474,7 @@ type SubmitBatchSignaturesRequest struct {
 
 func (x *SubmitBatchSignaturesRequest) Reset() {
 	*x = SubmitBatchSignaturesRequest{}
-	mi := &file_veil_v1_keyholder_proto_msgTypes[2]
+	mi := &file_veil_v1_keyholder_proto_msgTypes[7]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -172,7 +486,7 @@ func (x *SubmitBatchSignaturesRequest) String() string {
 func (*SubmitBatchSignaturesRequest) ProtoMessage() {}
 
 func (x *SubmitBatchSignaturesRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_veil_v1_keyholder_proto_msgTypes[2]
+	mi := &file_veil_v1_keyholder_proto_msgTypes[7]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -185,7 +499,7 @@ func (x *SubmitBatchSignaturesRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SubmitBatchSignaturesRequest.ProtoReflect.Descriptor instead.
 func (*SubmitBatchSignaturesRequest) Descriptor() ([]byte, []int) {
-	return file_veil_v1_keyholder_proto_rawDescGZIP(), []int{2}
+	return file_veil_v1_keyholder_proto_rawDescGZIP(), []int{7}
 }
 
 func (x *SubmitBatchSignaturesRequest) GetEon() uint64 {
@@ -231,7 +545,7 @@ type BatchSignatureShare struct {
 
 func (x *BatchSignatureShare) Reset() {
 	*x = BatchSignatureShare{}
-	mi := &file_veil_v1_keyholder_proto_msgTypes[3]
+	mi := &file_veil_v1_keyholder_proto_msgTypes[8]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -243,7 +557,7 @@ func (x *BatchSignatureShare) String() string {
 func (*BatchSignatureShare) ProtoMessage() {}
 
 func (x *BatchSignatureShare) ProtoReflect() protoreflect.Message {
-	mi := &file_veil_v1_keyholder_proto_msgTypes[3]
+	mi := &file_veil_v1_keyholder_proto_msgTypes[8]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -256,7 +570,7 @@ func (x *BatchSignatureShare) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use BatchSignatureShare.ProtoReflect.Descriptor instead.
 func (*BatchSignatureShare) Descriptor() ([]byte, []int) {
-	return file_veil_v1_keyholder_proto_rawDescGZIP(), []int{3}
+	return file_veil_v1_keyholder_proto_rawDescGZIP(), []int{8}
 }
 
 func (x *BatchSignatureShare) GetHeight() uint64 {
@@ -296,7 +610,7 @@ type SubmitBatchSignaturesResponse struct {
 
 func (x *SubmitBatchSignaturesResponse) Reset() {
 	*x = SubmitBatchSignaturesResponse{}
-	mi := &file_veil_v1_keyholder_proto_msgTypes[4]
+	mi := &file_veil_v1_keyholder_proto_msgTypes[9]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -308,7 +622,7 @@ func (x *SubmitBatchSignaturesResponse) String() string {
 func (*SubmitBatchSignaturesResponse) ProtoMessage() {}
 
 func (x *SubmitBatchSignaturesResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_veil_v1_keyholder_proto_msgTypes[4]
+	mi := &file_veil_v1_keyholder_proto_msgTypes[9]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -321,7 +635,7 @@ func (x *SubmitBatchSignaturesResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SubmitBatchSignaturesResponse.ProtoReflect.Descriptor instead.
 func (*SubmitBatchSignaturesResponse) Descriptor() ([]byte, []int) {
-	return file_veil_v1_keyholder_proto_rawDescGZIP(), []int{4}
+	return file_veil_v1_keyholder_proto_rawDescGZIP(), []int{9}
 }
 
 func (x *SubmitBatchSignaturesResponse) GetSignedTip() int64 {
@@ -335,7 +649,29 @@ var File_veil_v1_keyholder_proto protoreflect.FileDescriptor
 
 const file_veil_v1_keyholder_proto_rawDesc = "" +
 	"\n" +
-	"\x17veil/v1/keyholder.proto\x12\aveil.v1\"\x90\x01\n" +
+	"\x17veil/v1/keyholder.proto\x12\aveil.v1\")\n" +
+	"\x17SubmitDKGMessageRequest\x12\x0e\n" +
+	"\x02tx\x18\x01 \x01(\fR\x02tx\"3\n" +
+	"\x18SubmitDKGMessageResponse\x12\x17\n" +
+	"\atx_hash\x18\x01 \x01(\fR\x06txHash\"I\n" +
+	"\x16ListDKGMessagesRequest\x12\x10\n" +
+	"\x03eon\x18\x01 \x01(\x04R\x03eon\x12\x1d\n" +
+	"\n" +
+	"from_index\x18\x02 \x01(\rR\tfromIndex\"\x96\x02\n" +
+	"\x17ListDKGMessagesResponse\x12\x18\n" +
+	"\aopening\x18\x01 \x01(\fR\aopening\x12#\n" +
+	"\ropened_height\x18\x02 \x01(\x03R\fopenedHeight\x12.\n" +
+	"\aentries\x18\x03 \x03(\v2\x14.veil.v1.DKGLogEntryR\aentries\x12\x14\n" +
+	"\x05count\x18\x04 \x01(\rR\x05count\x12)\n" +
+	"\x10committed_height\x18\x05 \x01(\x03R\x0fcommittedHeight\x12\x1e\n" +
+	"\n" +
+	"registered\x18\x06 \x01(\bR\n" +
+	"registered\x12+\n" +
+	"\x11activation_height\x18\a \x01(\x03R\x10activationHeight\"K\n" +
+	"\vDKGLogEntry\x12\x14\n" +
+	"\x05index\x18\x01 \x01(\rR\x05index\x12\x16\n" +
+	"\x06height\x18\x02 \x01(\x03R\x06height\x12\x0e\n" +
+	"\x02tx\x18\x03 \x01(\fR\x02tx\"\x90\x01\n" +
 	"\x16SubmitKeySharesRequest\x12\x10\n" +
 	"\x03eon\x18\x01 \x01(\x04R\x03eon\x12\x16\n" +
 	"\x06height\x18\x02 \x01(\x04R\x06height\x12\x16\n" +
@@ -355,10 +691,12 @@ const file_veil_v1_keyholder_proto_rawDesc = "" +
 	"\x11partial_signature\x18\x03 \x01(\fR\x10partialSignature\">\n" +
 	"\x1dSubmitBatchSignaturesResponse\x12\x1d\n" +
 	"\n" +
-	"signed_tip\x18\x01 \x01(\x03R\tsignedTip2\xd4\x01\n" +
+	"signed_tip\x18\x01 \x01(\x03R\tsignedTip2\x87\x03\n" +
 	"\x10KeyholderService\x12V\n" +
 	"\x0fSubmitKeyShares\x12\x1f.veil.v1.SubmitKeySharesRequest\x1a .veil.v1.SubmitKeySharesResponse\"\x00\x12h\n" +
-	"\x15SubmitBatchSignatures\x12%.veil.v1.SubmitBatchSignaturesRequest\x1a&.veil.v1.SubmitBatchSignaturesResponse\"\x00B\x8a\x01\n" +
+	"\x15SubmitBatchSignatures\x12%.veil.v1.SubmitBatchSignaturesRequest\x1a&.veil.v1.SubmitBatchSignaturesResponse\"\x00\x12Y\n" +
+	"\x10SubmitDKGMessage\x12 .veil.v1.SubmitDKGMessageRequest\x1a!.veil.v1.SubmitDKGMessageResponse\"\x00\x12V\n" +
+	"\x0fListDKGMessages\x12\x1f.veil.v1.ListDKGMessagesRequest\x1a .veil.v1.ListDKGMessagesResponse\"\x00B\x8a\x01\n" +
 	"\vcom.veil.v1B\x0eKeyholderProtoP\x01Z.github.com/veilseq/veil/api/gen/veil/v1;veilv1\xa2\x02\x03VXX\xaa\x02\aVeil.V1\xca\x02\aVeil\\V1\xe2\x02\x13Veil\\V1\\GPBMetadata\xea\x02\bVeil::V1b\x06proto3"
 
 var (
@@ -373,25 +711,35 @@ func file_veil_v1_keyholder_proto_rawDescGZIP() []byte {
 	return file_veil_v1_keyholder_proto_rawDescData
 }
 
-var file_veil_v1_keyholder_proto_msgTypes = make([]protoimpl.MessageInfo, 5)
+var file_veil_v1_keyholder_proto_msgTypes = make([]protoimpl.MessageInfo, 10)
 var file_veil_v1_keyholder_proto_goTypes = []any{
-	(*SubmitKeySharesRequest)(nil),        // 0: veil.v1.SubmitKeySharesRequest
-	(*SubmitKeySharesResponse)(nil),       // 1: veil.v1.SubmitKeySharesResponse
-	(*SubmitBatchSignaturesRequest)(nil),  // 2: veil.v1.SubmitBatchSignaturesRequest
-	(*BatchSignatureShare)(nil),           // 3: veil.v1.BatchSignatureShare
-	(*SubmitBatchSignaturesResponse)(nil), // 4: veil.v1.SubmitBatchSignaturesResponse
+	(*SubmitDKGMessageRequest)(nil),       // 0: veil.v1.SubmitDKGMessageRequest
+	(*SubmitDKGMessageResponse)(nil),      // 1: veil.v1.SubmitDKGMessageResponse
+	(*ListDKGMessagesRequest)(nil),        // 2: veil.v1.ListDKGMessagesRequest
+	(*ListDKGMessagesResponse)(nil),       // 3: veil.v1.ListDKGMessagesResponse
+	(*DKGLogEntry)(nil),                   // 4: veil.v1.DKGLogEntry
+	(*SubmitKeySharesRequest)(nil),        // 5: veil.v1.SubmitKeySharesRequest
+	(*SubmitKeySharesResponse)(nil),       // 6: veil.v1.SubmitKeySharesResponse
+	(*SubmitBatchSignaturesRequest)(nil),  // 7: veil.v1.SubmitBatchSignaturesRequest
+	(*BatchSignatureShare)(nil),           // 8: veil.v1.BatchSignatureShare
+	(*SubmitBatchSignaturesResponse)(nil), // 9: veil.v1.SubmitBatchSignaturesResponse
 }
 var file_veil_v1_keyholder_proto_depIdxs = []int32{
-	3, // 0: veil.v1.SubmitBatchSignaturesRequest.entries:type_name -> veil.v1.BatchSignatureShare
-	0, // 1: veil.v1.KeyholderService.SubmitKeyShares:input_type -> veil.v1.SubmitKeySharesRequest
-	2, // 2: veil.v1.KeyholderService.SubmitBatchSignatures:input_type -> veil.v1.SubmitBatchSignaturesRequest
-	1, // 3: veil.v1.KeyholderService.SubmitKeyShares:output_type -> veil.v1.SubmitKeySharesResponse
-	4, // 4: veil.v1.KeyholderService.SubmitBatchSignatures:output_type -> veil.v1.SubmitBatchSignaturesResponse
-	3, // [3:5] is the sub-list for method output_type
-	1, // [1:3] is the sub-list for method input_type
-	1, // [1:1] is the sub-list for extension type_name
-	1, // [1:1] is the sub-list for extension extendee
-	0, // [0:1] is the sub-list for field type_name
+	4, // 0: veil.v1.ListDKGMessagesResponse.entries:type_name -> veil.v1.DKGLogEntry
+	8, // 1: veil.v1.SubmitBatchSignaturesRequest.entries:type_name -> veil.v1.BatchSignatureShare
+	5, // 2: veil.v1.KeyholderService.SubmitKeyShares:input_type -> veil.v1.SubmitKeySharesRequest
+	7, // 3: veil.v1.KeyholderService.SubmitBatchSignatures:input_type -> veil.v1.SubmitBatchSignaturesRequest
+	0, // 4: veil.v1.KeyholderService.SubmitDKGMessage:input_type -> veil.v1.SubmitDKGMessageRequest
+	2, // 5: veil.v1.KeyholderService.ListDKGMessages:input_type -> veil.v1.ListDKGMessagesRequest
+	6, // 6: veil.v1.KeyholderService.SubmitKeyShares:output_type -> veil.v1.SubmitKeySharesResponse
+	9, // 7: veil.v1.KeyholderService.SubmitBatchSignatures:output_type -> veil.v1.SubmitBatchSignaturesResponse
+	1, // 8: veil.v1.KeyholderService.SubmitDKGMessage:output_type -> veil.v1.SubmitDKGMessageResponse
+	3, // 9: veil.v1.KeyholderService.ListDKGMessages:output_type -> veil.v1.ListDKGMessagesResponse
+	6, // [6:10] is the sub-list for method output_type
+	2, // [2:6] is the sub-list for method input_type
+	2, // [2:2] is the sub-list for extension type_name
+	2, // [2:2] is the sub-list for extension extendee
+	0, // [0:2] is the sub-list for field type_name
 }
 
 func init() { file_veil_v1_keyholder_proto_init() }
@@ -405,7 +753,7 @@ func file_veil_v1_keyholder_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_veil_v1_keyholder_proto_rawDesc), len(file_veil_v1_keyholder_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   5,
+			NumMessages:   10,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

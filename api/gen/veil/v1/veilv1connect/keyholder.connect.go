@@ -43,6 +43,12 @@ const (
 	// KeyholderServiceSubmitBatchSignaturesProcedure is the fully-qualified name of the
 	// KeyholderService's SubmitBatchSignatures RPC.
 	KeyholderServiceSubmitBatchSignaturesProcedure = "/veil.v1.KeyholderService/SubmitBatchSignatures"
+	// KeyholderServiceSubmitDKGMessageProcedure is the fully-qualified name of the KeyholderService's
+	// SubmitDKGMessage RPC.
+	KeyholderServiceSubmitDKGMessageProcedure = "/veil.v1.KeyholderService/SubmitDKGMessage"
+	// KeyholderServiceListDKGMessagesProcedure is the fully-qualified name of the KeyholderService's
+	// ListDKGMessages RPC.
+	KeyholderServiceListDKGMessagesProcedure = "/veil.v1.KeyholderService/ListDKGMessages"
 )
 
 // KeyholderServiceClient is a client for the veil.v1.KeyholderService service.
@@ -89,6 +95,30 @@ type KeyholderServiceClient interface {
 	// entry was submitted before; NOT_FOUND from a node that does not
 	// collect batch signatures.
 	SubmitBatchSignatures(context.Context, *connect.Request[v1.SubmitBatchSignaturesRequest]) (*connect.Response[v1.SubmitBatchSignaturesResponse], error)
+	// SubmitDKGMessage posts one DKG ceremony transaction (ordering's
+	// SysTxDKGOpen 0xF4, SysTxDKGMessage 0xF5 or SysTxDKGConsent 0xF6;
+	// byte layouts in docs/protocol.md) to the node's mempool, from which
+	// consensus orders it: the chain is the ceremony's broadcast channel.
+	// Every such transaction is signed by member keys: a DKG message and a
+	// consent by its sender's Ed25519 member key as the ceremony registered
+	// it, an opening by its members' joins and t approvals of the current
+	// committee. The node checks it in full against its committed state.
+	// Errors: UNAUTHENTICATED for a signature that does not verify;
+	// PERMISSION_DENIED for a sender that is not a member of the ceremony;
+	// INVALID_ARGUMENT for a malformed transaction or one that contradicts
+	// the ceremony (another session, wrong activation height, too few
+	// approvals, ...); ALREADY_EXISTS for a second message of one kind from
+	// one member (a replay, or equivocation: the first stands);
+	// FAILED_PRECONDITION for a phase whose deadline height has passed, or
+	// no open ceremony for the eon.
+	SubmitDKGMessage(context.Context, *connect.Request[v1.SubmitDKGMessageRequest]) (*connect.Response[v1.SubmitDKGMessageResponse], error)
+	// ListDKGMessages returns the latest ceremony of an eon and its
+	// committed log (messages and consents in chain order) from an index,
+	// as of one commit. Members feed the log to their DKG state machine in
+	// this order and close a phase once committed_height reaches its
+	// deadline. The log is chain data: reading it needs no signature.
+	// Errors: NOT_FOUND when the eon has no ceremony.
+	ListDKGMessages(context.Context, *connect.Request[v1.ListDKGMessagesRequest]) (*connect.Response[v1.ListDKGMessagesResponse], error)
 }
 
 // NewKeyholderServiceClient constructs a client for the veil.v1.KeyholderService service. By
@@ -114,6 +144,18 @@ func NewKeyholderServiceClient(httpClient connect.HTTPClient, baseURL string, op
 			connect.WithSchema(keyholderServiceMethods.ByName("SubmitBatchSignatures")),
 			connect.WithClientOptions(opts...),
 		),
+		submitDKGMessage: connect.NewClient[v1.SubmitDKGMessageRequest, v1.SubmitDKGMessageResponse](
+			httpClient,
+			baseURL+KeyholderServiceSubmitDKGMessageProcedure,
+			connect.WithSchema(keyholderServiceMethods.ByName("SubmitDKGMessage")),
+			connect.WithClientOptions(opts...),
+		),
+		listDKGMessages: connect.NewClient[v1.ListDKGMessagesRequest, v1.ListDKGMessagesResponse](
+			httpClient,
+			baseURL+KeyholderServiceListDKGMessagesProcedure,
+			connect.WithSchema(keyholderServiceMethods.ByName("ListDKGMessages")),
+			connect.WithClientOptions(opts...),
+		),
 	}
 }
 
@@ -121,6 +163,8 @@ func NewKeyholderServiceClient(httpClient connect.HTTPClient, baseURL string, op
 type keyholderServiceClient struct {
 	submitKeyShares       *connect.Client[v1.SubmitKeySharesRequest, v1.SubmitKeySharesResponse]
 	submitBatchSignatures *connect.Client[v1.SubmitBatchSignaturesRequest, v1.SubmitBatchSignaturesResponse]
+	submitDKGMessage      *connect.Client[v1.SubmitDKGMessageRequest, v1.SubmitDKGMessageResponse]
+	listDKGMessages       *connect.Client[v1.ListDKGMessagesRequest, v1.ListDKGMessagesResponse]
 }
 
 // SubmitKeyShares calls veil.v1.KeyholderService.SubmitKeyShares.
@@ -131,6 +175,16 @@ func (c *keyholderServiceClient) SubmitKeyShares(ctx context.Context, req *conne
 // SubmitBatchSignatures calls veil.v1.KeyholderService.SubmitBatchSignatures.
 func (c *keyholderServiceClient) SubmitBatchSignatures(ctx context.Context, req *connect.Request[v1.SubmitBatchSignaturesRequest]) (*connect.Response[v1.SubmitBatchSignaturesResponse], error) {
 	return c.submitBatchSignatures.CallUnary(ctx, req)
+}
+
+// SubmitDKGMessage calls veil.v1.KeyholderService.SubmitDKGMessage.
+func (c *keyholderServiceClient) SubmitDKGMessage(ctx context.Context, req *connect.Request[v1.SubmitDKGMessageRequest]) (*connect.Response[v1.SubmitDKGMessageResponse], error) {
+	return c.submitDKGMessage.CallUnary(ctx, req)
+}
+
+// ListDKGMessages calls veil.v1.KeyholderService.ListDKGMessages.
+func (c *keyholderServiceClient) ListDKGMessages(ctx context.Context, req *connect.Request[v1.ListDKGMessagesRequest]) (*connect.Response[v1.ListDKGMessagesResponse], error) {
+	return c.listDKGMessages.CallUnary(ctx, req)
 }
 
 // KeyholderServiceHandler is an implementation of the veil.v1.KeyholderService service.
@@ -177,6 +231,30 @@ type KeyholderServiceHandler interface {
 	// entry was submitted before; NOT_FOUND from a node that does not
 	// collect batch signatures.
 	SubmitBatchSignatures(context.Context, *connect.Request[v1.SubmitBatchSignaturesRequest]) (*connect.Response[v1.SubmitBatchSignaturesResponse], error)
+	// SubmitDKGMessage posts one DKG ceremony transaction (ordering's
+	// SysTxDKGOpen 0xF4, SysTxDKGMessage 0xF5 or SysTxDKGConsent 0xF6;
+	// byte layouts in docs/protocol.md) to the node's mempool, from which
+	// consensus orders it: the chain is the ceremony's broadcast channel.
+	// Every such transaction is signed by member keys: a DKG message and a
+	// consent by its sender's Ed25519 member key as the ceremony registered
+	// it, an opening by its members' joins and t approvals of the current
+	// committee. The node checks it in full against its committed state.
+	// Errors: UNAUTHENTICATED for a signature that does not verify;
+	// PERMISSION_DENIED for a sender that is not a member of the ceremony;
+	// INVALID_ARGUMENT for a malformed transaction or one that contradicts
+	// the ceremony (another session, wrong activation height, too few
+	// approvals, ...); ALREADY_EXISTS for a second message of one kind from
+	// one member (a replay, or equivocation: the first stands);
+	// FAILED_PRECONDITION for a phase whose deadline height has passed, or
+	// no open ceremony for the eon.
+	SubmitDKGMessage(context.Context, *connect.Request[v1.SubmitDKGMessageRequest]) (*connect.Response[v1.SubmitDKGMessageResponse], error)
+	// ListDKGMessages returns the latest ceremony of an eon and its
+	// committed log (messages and consents in chain order) from an index,
+	// as of one commit. Members feed the log to their DKG state machine in
+	// this order and close a phase once committed_height reaches its
+	// deadline. The log is chain data: reading it needs no signature.
+	// Errors: NOT_FOUND when the eon has no ceremony.
+	ListDKGMessages(context.Context, *connect.Request[v1.ListDKGMessagesRequest]) (*connect.Response[v1.ListDKGMessagesResponse], error)
 }
 
 // NewKeyholderServiceHandler builds an HTTP handler from the service implementation. It returns the
@@ -198,12 +276,28 @@ func NewKeyholderServiceHandler(svc KeyholderServiceHandler, opts ...connect.Han
 		connect.WithSchema(keyholderServiceMethods.ByName("SubmitBatchSignatures")),
 		connect.WithHandlerOptions(opts...),
 	)
+	keyholderServiceSubmitDKGMessageHandler := connect.NewUnaryHandler(
+		KeyholderServiceSubmitDKGMessageProcedure,
+		svc.SubmitDKGMessage,
+		connect.WithSchema(keyholderServiceMethods.ByName("SubmitDKGMessage")),
+		connect.WithHandlerOptions(opts...),
+	)
+	keyholderServiceListDKGMessagesHandler := connect.NewUnaryHandler(
+		KeyholderServiceListDKGMessagesProcedure,
+		svc.ListDKGMessages,
+		connect.WithSchema(keyholderServiceMethods.ByName("ListDKGMessages")),
+		connect.WithHandlerOptions(opts...),
+	)
 	return "/veil.v1.KeyholderService/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		switch r.URL.Path {
 		case KeyholderServiceSubmitKeySharesProcedure:
 			keyholderServiceSubmitKeySharesHandler.ServeHTTP(w, r)
 		case KeyholderServiceSubmitBatchSignaturesProcedure:
 			keyholderServiceSubmitBatchSignaturesHandler.ServeHTTP(w, r)
+		case KeyholderServiceSubmitDKGMessageProcedure:
+			keyholderServiceSubmitDKGMessageHandler.ServeHTTP(w, r)
+		case KeyholderServiceListDKGMessagesProcedure:
+			keyholderServiceListDKGMessagesHandler.ServeHTTP(w, r)
 		default:
 			http.NotFound(w, r)
 		}
@@ -219,4 +313,12 @@ func (UnimplementedKeyholderServiceHandler) SubmitKeyShares(context.Context, *co
 
 func (UnimplementedKeyholderServiceHandler) SubmitBatchSignatures(context.Context, *connect.Request[v1.SubmitBatchSignaturesRequest]) (*connect.Response[v1.SubmitBatchSignaturesResponse], error) {
 	return nil, connect.NewError(connect.CodeUnimplemented, errors.New("veil.v1.KeyholderService.SubmitBatchSignatures is not implemented"))
+}
+
+func (UnimplementedKeyholderServiceHandler) SubmitDKGMessage(context.Context, *connect.Request[v1.SubmitDKGMessageRequest]) (*connect.Response[v1.SubmitDKGMessageResponse], error) {
+	return nil, connect.NewError(connect.CodeUnimplemented, errors.New("veil.v1.KeyholderService.SubmitDKGMessage is not implemented"))
+}
+
+func (UnimplementedKeyholderServiceHandler) ListDKGMessages(context.Context, *connect.Request[v1.ListDKGMessagesRequest]) (*connect.Response[v1.ListDKGMessagesResponse], error) {
+	return nil, connect.NewError(connect.CodeUnimplemented, errors.New("veil.v1.KeyholderService.ListDKGMessages is not implemented"))
 }
