@@ -117,9 +117,8 @@ func checkDKGTx(g getter, st committed, height int64, tx []byte) (*dkgTx, error)
 	}
 }
 
-// openCeremony finds the ceremony of eon still open at height, for a
-// transaction of phase (1..4).
-func openCeremony(g getter, eon uint64, height int64, phase int) (DKGCeremony, error) {
+// findCeremony loads eon's latest ceremony.
+func findCeremony(g getter, eon uint64) (DKGCeremony, error) {
 	c, ok, err := loadDKGCeremony(g, eon)
 	if err != nil {
 		return DKGCeremony{}, fmt.Errorf("%w: %v", ErrInternal, err)
@@ -127,15 +126,24 @@ func openCeremony(g getter, eon uint64, height int64, phase int) (DKGCeremony, e
 	if !ok {
 		return DKGCeremony{}, fmt.Errorf("%w: no ceremony is open for eon %d", ErrDKGLate, eon)
 	}
+	return c, nil
+}
+
+// stillOpen checks that ceremony c takes a transaction of phase (1..4)
+// at height: its eon not registered, the phase's deadline not passed.
+// It runs after the sender is authenticated, so a forged transaction is
+// refused as such whatever the phase.
+func stillOpen(g getter, c DKGCeremony, height int64, phase int) error {
+	eon := c.Open.Eon
 	if _, ok, err := loadEon(g, eon); err != nil {
-		return DKGCeremony{}, fmt.Errorf("%w: %v", ErrInternal, err)
+		return fmt.Errorf("%w: %v", ErrInternal, err)
 	} else if ok {
-		return DKGCeremony{}, fmt.Errorf("%w: eon %d is registered already", ErrDKGLate, eon)
+		return fmt.Errorf("%w: eon %d is registered already", ErrDKGLate, eon)
 	}
 	if d := c.Open.Deadline(c.Opened, phase); height > d {
-		return DKGCeremony{}, fmt.Errorf("%w: phase %d of eon %d's ceremony closed at height %d; this block is %d", ErrDKGLate, phase, eon, d, height)
+		return fmt.Errorf("%w: phase %d of eon %d's ceremony closed at height %d; this block is %d", ErrDKGLate, phase, eon, d, height)
 	}
-	return c, nil
+	return nil
 }
 
 func checkDKGMessage(g getter, st committed, height int64, tx []byte) (*dkgTx, error) {
@@ -143,7 +151,7 @@ func checkDKGMessage(g getter, st committed, height int64, tx []byte) (*dkgTx, e
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrDKGMessage, err)
 	}
-	c, err := openCeremony(g, m.Eon(), height, int(m.Type()))
+	c, err := findCeremony(g, m.Eon())
 	if err != nil {
 		return nil, err
 	}
@@ -159,6 +167,9 @@ func checkDKGMessage(g getter, st committed, height int64, tx []byte) (*dkgTx, e
 	}
 	if !m.Verify(o.Members[m.Sender()-1]) {
 		return nil, fmt.Errorf("%w: %v from member %d does not verify under its member key", ErrDKGSignature, m.Type(), m.Sender())
+	}
+	if err := stillOpen(g, c, height, int(m.Type())); err != nil {
+		return nil, err
 	}
 	if err := checkFirst(g, o, byte(m.Type()), m.Sender(), tx, m.Type().String()); err != nil {
 		return nil, err
@@ -191,7 +202,7 @@ func checkDKGConsent(g getter, st committed, height int64, tx []byte) (*dkgTx, e
 		return nil, err
 	}
 	r := cs.Registration
-	c, err := openCeremony(g, r.Eon, height, dkgPhases)
+	c, err := findCeremony(g, r.Eon)
 	if err != nil {
 		return nil, err
 	}
@@ -213,6 +224,9 @@ func checkDKGConsent(g getter, st committed, height int64, tx []byte) (*dkgTx, e
 	}
 	if !ed25519.Verify(keys[cs.Member-1], r.signedBytes(st.chain.ChainID, roleConsent), cs.Signature) {
 		return nil, fmt.Errorf("%w: member %d's consent does not verify under its member key", ErrDKGSignature, cs.Member)
+	}
+	if err := stillOpen(g, c, height, dkgPhases); err != nil {
+		return nil, err
 	}
 	if err := checkFirst(g, o, dkgKindConsent, cs.Member, tx, "consent"); err != nil {
 		return nil, err

@@ -1,16 +1,22 @@
 package devnet
 
 import (
+	"bytes"
 	"context"
 	"crypto/rand"
 	"errors"
+	"net/http"
 	"slices"
 	"strings"
 	"testing"
 	"time"
 
+	"connectrpc.com/connect"
+
 	"github.com/veilseq/veil/api"
 	"github.com/veilseq/veil/api/client"
+	veilv1 "github.com/veilseq/veil/api/gen/veil/v1"
+	"github.com/veilseq/veil/api/gen/veil/v1/veilv1connect"
 	"github.com/veilseq/veil/api/server"
 	"github.com/veilseq/veil/decrypt"
 )
@@ -82,6 +88,13 @@ func TestRotateCeremonyFaults(t *testing.T) {
 		t.Fatal(err)
 	}
 	waitHeight(failed.Open.Deadline(failed.Opened, 4) + 1)
+	checkDKGAuth(t, d.APIURL(), failed.Count, func(i uint32) []byte {
+		v, err := app.DKGCeremony(2, i)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return v.Entries[0].Tx
+	})
 
 	rot, err := d.RotateWith(ctx, RotateConfig{Absent: []int{4}})
 	if err != nil {
@@ -102,4 +115,44 @@ func TestRotateCeremonyFaults(t *testing.T) {
 	}
 	waitHeight(rot.ActivationHeight)
 	send(3)
+}
+
+// checkDKGAuth: SubmitDKGMessage refuses an unsigned call, a forged
+// signature and a non-member with UNAUTHENTICATED or PERMISSION_DENIED,
+// a replay with ALREADY_EXISTS, and
+// garbage with INVALID_ARGUMENT, each with a reason.
+func checkDKGAuth(t *testing.T, url string, count uint32, entry func(uint32) []byte) {
+	t.Helper()
+	if count == 0 {
+		t.Fatal("the failed ceremony logged nothing")
+	}
+	deal := entry(0)
+	mutate := func(f func([]byte)) []byte {
+		b := bytes.Clone(deal)
+		f(b)
+		return b
+	}
+	kc := veilv1connect.NewKeyholderServiceClient(http.DefaultClient, url)
+	for _, tc := range []struct {
+		name string
+		tx   []byte
+		code connect.Code
+		want string
+	}{
+		{"unsigned", nil, connect.CodeUnauthenticated, "signed with member keys"},
+		{"forged signature", mutate(func(b []byte) { b[len(b)-1] ^= 1 }), connect.CodeUnauthenticated, "does not verify"},
+		{"non-member", mutate(func(b []byte) { b[1+42], b[1+43] = 0, 9 }), connect.CodePermissionDenied, "non-member"},
+		{"replay", deal, connect.CodeAlreadyExists, "already"},
+		{"garbage", []byte{0xF5, 1, 2, 3}, connect.CodeInvalidArgument, "malformed"},
+		{"not a ceremony tag", []byte{0xF1, 0}, connect.CodeInvalidArgument, "first byte"},
+	} {
+		_, err := kc.SubmitDKGMessage(context.Background(), connect.NewRequest(&veilv1.SubmitDKGMessageRequest{Tx: tc.tx}))
+		if connect.CodeOf(err) != tc.code || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%s: got %v, want %v mentioning %q", tc.name, err, tc.code, tc.want)
+		}
+	}
+	_, err := kc.ListDKGMessages(context.Background(), connect.NewRequest(&veilv1.ListDKGMessagesRequest{Eon: 99}))
+	if connect.CodeOf(err) != connect.CodeNotFound {
+		t.Errorf("ceremony of eon 99: %v", err)
+	}
 }
