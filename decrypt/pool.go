@@ -119,8 +119,14 @@ type TxResult struct {
 	// keys are recorded too.
 	Err error
 
-	key    *threshold.DecryptionKey // the key it was opened with
-	keyEnc []byte                   // its encoding
+	key *threshold.DecryptionKey // the key it was opened with
+}
+
+// verifiedKey is an envelope's key aggregated from verified shares, with
+// its encoding.
+type verifiedKey struct {
+	key *threshold.DecryptionKey
+	enc []byte
 }
 
 // BlockResult is a block's soft batch: every envelope decrypted from key
@@ -158,7 +164,10 @@ type Pool struct {
 	byHash map[common.Hash]*TxResult
 	// opening holds the envelopes whose keys are aggregated and whose
 	// decryption is running, by hash.
-	opening  map[common.Hash]*group
+	opening map[common.Hash]*group
+	// verified holds the keys aggregated from verified shares, by
+	// envelope hash (VerifiedKey).
+	verified map[common.Hash]verifiedKey
 	evidence []Evidence
 	stats    Stats
 }
@@ -209,7 +218,7 @@ func NewPool(cfg PoolConfig) (*Pool, error) {
 		return nil, err
 	}
 	return &Pool{cfg: cfg, blocks: make(map[int64]*blockState), byHash: make(map[common.Hash]*TxResult),
-		opening: make(map[common.Hash]*group)}, nil
+		opening: make(map[common.Hash]*group), verified: make(map[common.Hash]verifiedKey)}, nil
 }
 
 func (p *Pool) committed() int64 {
@@ -288,6 +297,7 @@ func (p *Pool) pruneLocked() {
 			for _, tx := range b.txs {
 				delete(p.byHash, tx.Hash)
 				delete(p.opening, tx.Hash)
+				delete(p.verified, tx.Hash)
 			}
 			delete(p.blocks, h)
 		}
@@ -399,13 +409,18 @@ func (p *Pool) decrypt(b *blockState, g *group) {
 		p.cfg.Logger.Error("decrypt: aggregation failed", "height", b.height, "eon", g.eon, "err", err)
 		return
 	}
+	enc := make([][]byte, len(keys))
+	for j, k := range keys {
+		enc[j], _ = k.MarshalBinary() // never fails
+	}
 	// The keys can be proposed now; decryption follows. FinalizeBlock
 	// waits for it (SoftResult) rather than decrypting the same envelopes
 	// a second time.
 	p.mu.Lock()
 	g.keys = keys
-	for _, pos := range g.pos {
+	for j, pos := range g.pos {
 		p.opening[b.txs[pos].Hash] = g
+		p.verified[b.txs[pos].Hash] = verifiedKey{keys[j], enc[j]}
 	}
 	if b.unkeyed--; b.unkeyed == 0 {
 		close(b.keyed)
@@ -422,16 +437,12 @@ func (p *Pool) decrypt(b *blockState, g *group) {
 		idx = append(idx, pos)
 	}
 	out := p.cfg.Memo.DecryptBatch(items)
-	enc := make([][]byte, len(keys))
-	for j, k := range keys {
-		enc[j], _ = k.MarshalBinary() // never fails
-	}
 
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	r := b.result
 	for j, pos := range g.pos {
-		r.Txs[pos].key, r.Txs[pos].keyEnc = keys[j], enc[j]
+		r.Txs[pos].key = keys[j]
 		if b.ctErr[pos] != nil {
 			r.Txs[pos].Err = b.ctErr[pos]
 		}
@@ -526,11 +537,8 @@ func (p *Pool) SoftResult(h common.Hash, key *threshold.DecryptionKey) (threshol
 func (p *Pool) VerifiedKey(h common.Hash) (*threshold.DecryptionKey, []byte, bool) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	r := p.byHash[h]
-	if r == nil || r.key == nil {
-		return nil, nil, false
-	}
-	return r.key, r.keyEnc, true
+	k, ok := p.verified[h]
+	return k.key, k.enc, ok
 }
 
 // Wait blocks until the block at height is decrypted or ctx is done.

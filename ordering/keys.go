@@ -94,16 +94,18 @@ func (r KeyRecord) Marshal() ([]byte, error) {
 // structure and that every key is a valid point, not that the keys are
 // right.
 func ParseKeyRecord(b []byte) (KeyRecord, error) {
-	h, n, rest, err := parseHeightRecord(b, SysTxDecryptionKeys, ErrKeyRecord)
+	return parseKeyRecord(b, threshold.ParseDecryptionKey)
+}
+
+// parseKeyRecord is ParseKeyRecord with the key decoder given.
+func parseKeyRecord(b []byte, parseKey func([]byte) (*threshold.DecryptionKey, error)) (KeyRecord, error) {
+	h, rest, err := splitKeyRecord(b)
 	if err != nil {
 		return KeyRecord{}, err
 	}
-	if n == 0 || uint64(len(rest)) != uint64(n)*encodedKeySize {
-		return KeyRecord{}, fmt.Errorf("%w: %d keys in %d bytes", ErrKeyRecord, n, len(rest))
-	}
-	r := KeyRecord{Height: h, Keys: make([]*threshold.DecryptionKey, n)}
+	r := KeyRecord{Height: h, Keys: make([]*threshold.DecryptionKey, len(rest)/encodedKeySize)}
 	for j := range r.Keys {
-		k, err := threshold.ParseDecryptionKey(rest[encodedKeySize*j : encodedKeySize*(j+1)])
+		k, err := parseKey(rest[encodedKeySize*j : encodedKeySize*(j+1)])
 		if err != nil {
 			return KeyRecord{}, fmt.Errorf("%w: key %d: %v", ErrKeyRecord, j, err)
 		}
@@ -477,7 +479,10 @@ func (a *App) checkKeyRecord(g getter, tx []byte) (KeyRecord, []PendingTx, error
 	if rec, pending, ok, err := a.knownKeyRecord(g, tx); ok || err != nil {
 		return rec, pending, err
 	}
-	rec, err := ParseKeyRecord(tx)
+	// Decoded and verified through the process-wide memo: the nodes of
+	// an in-process devnet check the same record once between them.
+	memo := threshold.SharedMemo()
+	rec, err := parseKeyRecord(tx, memo.ParseDecryptionKey)
 	if err != nil {
 		return KeyRecord{}, nil, err
 	}
@@ -514,7 +519,7 @@ func (a *App) checkKeyRecord(g getter, tx []byte) (KeyRecord, []PendingTx, error
 		if err != nil {
 			return KeyRecord{}, nil, err
 		}
-		if err := threshold.VerifyDecryptionKeys(rand.Reader, pk, gr.ids, gr.keys); err != nil {
+		if err := memo.VerifyDecryptionKeys(rand.Reader, pk, gr.ids, gr.keys); err != nil {
 			return KeyRecord{}, nil, fmt.Errorf("%w: block %d eon %d: %v", ErrKeyRecord, rec.Height, eon, err)
 		}
 	}

@@ -38,15 +38,16 @@ func (a *App) knownKeyRecord(g getter, tx []byte) (rec KeyRecord, pending []Pend
 	if !isKnown {
 		return KeyRecord{}, nil, false, nil
 	}
-	h, n, rest, err := parseHeightRecord(tx, SysTxDecryptionKeys, ErrKeyRecord)
-	if err != nil || n == 0 || uint64(len(rest)) != uint64(n)*encodedKeySize {
+	h, rest, err := splitKeyRecord(tx)
+	if err != nil {
 		return KeyRecord{}, nil, false, nil
 	}
+	n := len(rest) / encodedKeySize
 	pending, err = loadPendingEnvelopes(g, h)
 	if err != nil {
 		return KeyRecord{}, nil, false, fmt.Errorf("%w: %v", ErrInternal, err)
 	}
-	if len(pending) == 0 || len(pending) != int(n) {
+	if len(pending) == 0 || len(pending) != n {
 		return KeyRecord{}, nil, false, nil
 	}
 	rec = KeyRecord{Height: h, Keys: make([]*threshold.DecryptionKey, n)}
@@ -59,6 +60,19 @@ func (a *App) knownKeyRecord(g getter, tx []byte) (rec KeyRecord, pending []Pend
 	}
 	a.keys.knownKeys.Add(uint64(n))
 	return rec, pending, true, nil
+}
+
+// splitKeyRecord checks a SysTxDecryptionKeys transaction's structure and
+// returns the height it names and its keys' encodings (n × 49 bytes, n ≥ 1).
+func splitKeyRecord(b []byte) (height int64, keys []byte, err error) {
+	h, n, rest, err := parseHeightRecord(b, SysTxDecryptionKeys, ErrKeyRecord)
+	if err != nil {
+		return 0, nil, err
+	}
+	if n == 0 || uint64(len(rest)) != uint64(n)*encodedKeySize {
+		return 0, nil, fmt.Errorf("%w: %d keys in %d bytes", ErrKeyRecord, n, len(rest))
+	}
+	return h, rest, nil
 }
 
 // KeyRecordChecks counts the keys of the decryption-key records this node

@@ -13,32 +13,34 @@ import (
 )
 
 // Memo remembers the outcomes of the package's pure, costly operations:
-// identity derivation, ciphertext parsing, decryption and share
-// verification. Its methods compute exactly what the package functions of
-// the same names compute; a repeated call with the same inputs returns the
-// remembered outcome instead of computing it again, and concurrent calls
-// with the same inputs compute it once while the others wait.
+// identity derivation, ciphertext and key decoding, share and key
+// verification, aggregation and decryption. Its methods compute exactly
+// what the package functions of the same names compute; a repeated call
+// with the same inputs returns the remembered outcome instead of computing
+// it again, and concurrent calls with the same inputs compute it once
+// while the others wait.
 //
-// Soundness. Each entry is keyed by SHA-256 over a per-operation tag and an
-// unambiguous encoding of every input the operation reads: for
-// DeriveIdentity its four arguments; for ParseCiphertext the ciphertext
-// bytes; for a decryption the key, the header and the ciphertext bytes; for
-// VerifyKeyShares the eon key, the member, and every identity and share. An
-// entry is therefore only ever returned for inputs equal to those that
-// produced it (short of a SHA-256 collision), and those inputs determine the
-// outcome: derivation, parsing and decryption are deterministic, and share
-// verification accepts valid shares always and invalid ones with
-// probability at most 2⁻¹²⁸ per call (the remembered outcome is that of one
-// call). Nothing a caller passes but the inputs themselves, such as a
+// Soundness. Each entry is keyed by SHA-256 over a per-operation tag and
+// an unambiguous encoding of every input the operation reads: for
+// DeriveIdentity its four arguments; for the decoders the bytes; for a
+// decryption the key, the header and the ciphertext bytes; for
+// VerifyKeyShares the eon key, the member, and every identity and share
+// (likewise for AggregateKeys and VerifyDecryptionKeys). An entry is
+// therefore only ever returned for inputs equal to those that produced it
+// (short of a SHA-256 collision), and those inputs determine the outcome:
+// derivation, decoding, aggregation and decryption are deterministic, and
+// batch verification accepts valid inputs always and invalid ones with
+// probability at most 2⁻¹²⁸ per call (the remembered outcome is that of
+// one call). Nothing a caller passes but the inputs themselves, such as a
 // transaction hash, is trusted to name them.
 //
 // Where it pays. One node computes each of these once per transaction
 // anyway; the memo removes the repeats inside one process: a node's share
-// pool and its application deriving the same identities, and, where several
-// validators and keyholders share a process (veil devnet, veil bench), the
-// work each of them would do on its own machine. A validator on its own
-// machine still parses and decrypts every envelope once and verifies every
-// member's shares once.
+// pool and its application deriving the same identities, and, where
+// several validators and keyholders share a process (veil devnet, veil
+// bench), the work each of them would do on its own machine. A validator
+// on its own machine still parses and decrypts every envelope once and
+// verifies every member's shares once.
 //
 // Memory is bounded: each operation keeps at most Entries outcomes (two
 // generations of Entries/2; the older is dropped when the newer fills).
@@ -50,6 +52,8 @@ type Memo struct {
 	dec    memoTable[DecryptResult]
 	shares memoTable[verified]
 	agg    memoTable[aggregated]
+	keys   memoTable[parsedKey]
+	vkeys  memoTable[verified]
 	off    atomic.Bool
 }
 
@@ -59,6 +63,11 @@ type parsedCiphertext struct {
 }
 
 type verified struct{ err error }
+
+type parsedKey struct {
+	k   *DecryptionKey
+	err error
+}
 
 type aggregated struct {
 	keys []*DecryptionKey
@@ -76,6 +85,8 @@ type MemoStats struct {
 // MemoCounts is a Memo's counters per operation.
 type MemoCounts struct {
 	Identities, Parses, Decryptions, Shares, Aggregations MemoStats
+	// Keys counts decryption keys decoded, KeyChecks keys batch-verified.
+	Keys, KeyChecks MemoStats
 }
 
 // DefaultMemoEntries is the per-operation bound of SharedMemo: at 1,000
@@ -99,6 +110,8 @@ func NewMemo(entries int) *Memo {
 	m.dec.init(half)
 	m.shares.init(half)
 	m.agg.init(half)
+	m.keys.init(half)
+	m.vkeys.init(half)
 	return m
 }
 
@@ -117,7 +130,8 @@ func (m *Memo) Counts() MemoCounts {
 	if m == nil {
 		return MemoCounts{}
 	}
-	return MemoCounts{Identities: m.ids.stats(), Parses: m.cts.stats(), Decryptions: m.dec.stats(), Shares: m.shares.stats(), Aggregations: m.agg.stats()}
+	return MemoCounts{Identities: m.ids.stats(), Parses: m.cts.stats(), Decryptions: m.dec.stats(), Shares: m.shares.stats(), Aggregations: m.agg.stats(),
+		Keys: m.keys.stats(), KeyChecks: m.vkeys.stats()}
 }
 
 // Memo entry tags: one per operation, so equal input bytes of different
@@ -128,6 +142,8 @@ const (
 	memoTagDecrypt  = "veil/memo/decrypt/v1"
 	memoTagShares   = "veil/memo/shares/v1"
 	memoTagAgg      = "veil/memo/aggregate/v1"
+	memoTagKey      = "veil/memo/key/v1"
+	memoTagKeys     = "veil/memo/verify-keys/v1"
 )
 
 // memoKey hashes a tag and length-prefixed fields.
@@ -279,6 +295,39 @@ func (m *Memo) AggregateKeys(pk *EonPublicKey, ids []Identity, shares map[int][]
 		return aggregated{keys, err}
 	})
 	return slices.Clone(r.keys), r.err
+}
+
+// ParseDecryptionKey is ParseDecryptionKey, remembered.
+func (m *Memo) ParseDecryptionKey(b []byte) (*DecryptionKey, error) {
+	if !m.enabled() {
+		return ParseDecryptionKey(b)
+	}
+	k := newMemoKey(memoTagKey)
+	k.field(b)
+	r := m.keys.do(k.sum(), 1, func() parsedKey {
+		key, err := ParseDecryptionKey(b)
+		return parsedKey{key, err}
+	})
+	return r.k, r.err
+}
+
+// VerifyDecryptionKeys is VerifyDecryptionKeys, remembered. Calls with a
+// missing key are not remembered.
+func (m *Memo) VerifyDecryptionKeys(rand io.Reader, pk *EonPublicKey, ids []Identity, keys []*DecryptionKey) error {
+	if !m.enabled() || pk == nil || len(ids) != len(keys) || slices.Contains(keys, nil) {
+		return VerifyDecryptionKeys(rand, pk, ids, keys)
+	}
+	k := newMemoKey(memoTagKeys)
+	k.field(pk.encode())
+	k.field(binary.BigEndian.AppendUint64(nil, uint64(len(ids))))
+	for j, key := range keys {
+		ib, kb := ids[j].p.Bytes(), key.p.Bytes()
+		k.field(ib[:])
+		k.field(kb[:])
+	}
+	return m.vkeys.do(k.sum(), len(keys), func() verified {
+		return verified{VerifyDecryptionKeys(rand, pk, ids, keys)}
+	}).err
 }
 
 // memoTable is one operation's remembered outcomes: two generations of at

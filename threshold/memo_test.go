@@ -90,6 +90,24 @@ func TestMemoMatchesDirect(t *testing.T) {
 				t.Fatalf("two members of three: %v", err)
 			}
 
+			if err := m.VerifyDecryptionKeys(rand.Reader, f.pk, f.ids, f.keys); err != nil {
+				t.Fatalf("valid keys: %v", err)
+			}
+			swappedKeys := append([]*threshold.DecryptionKey{f.keys[1], f.keys[0]}, f.keys[2:]...)
+			if err := m.VerifyDecryptionKeys(rand.Reader, f.pk, f.ids, swappedKeys); !errors.Is(err, threshold.ErrInvalidKey) {
+				t.Fatalf("swapped keys: %v, want ErrInvalidKey", err)
+			}
+			kb, _ := f.keys[0].MarshalBinary()
+			if k, err := m.ParseDecryptionKey(kb); err != nil || !k.Equal(f.keys[0]) {
+				t.Fatalf("key round trip: %v", err)
+			}
+			kb[len(kb)-1] ^= 1
+			if _, err := m.ParseDecryptionKey(kb); err == nil {
+				if _, direct := threshold.ParseDecryptionKey(kb); direct != nil {
+					t.Fatal("memo decoded a key the decoder rejects")
+				}
+			}
+
 			items := []threshold.DecryptItem{
 				{Key: f.keys[0], Ciphertext: f.cts[0], Header: f.header},
 				{Key: f.keys[1], Ciphertext: f.cts[0], Header: f.header},                   // wrong key
@@ -115,7 +133,8 @@ func TestMemoMatchesDirect(t *testing.T) {
 		})
 	}
 	c := m.Counts()
-	if c.Decryptions.Misses != 6 || c.Decryptions.Hits != 6 || c.Shares.Misses != 12 || c.Shares.Hits != 12 || c.Aggregations.Misses != 12 || c.Aggregations.Hits != 12 {
+	if c.Decryptions.Misses != 6 || c.Decryptions.Hits != 6 || c.Shares.Misses != 12 || c.Shares.Hits != 12 || c.Aggregations.Misses != 12 || c.Aggregations.Hits != 12 ||
+		c.KeyChecks.Misses != 8 || c.KeyChecks.Hits != 8 || c.Keys.Misses != 2 || c.Keys.Hits != 2 {
 		t.Fatalf("counts %+v", c)
 	}
 }

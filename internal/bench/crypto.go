@@ -98,6 +98,10 @@ func CalibrateCrypto(n, t, m int, minTime time.Duration) ([]CryptoStep, error) {
 	if err != nil {
 		return nil, err
 	}
+	keyBytes := make([][]byte, len(keys))
+	for j, k := range keys {
+		keyBytes[j], _ = k.MarshalBinary()
+	}
 	header := make([]byte, 64)
 	ct, err := threshold.Encrypt(rand.Reader, pk, ids[0], header, make([]byte, 256))
 	if err != nil {
@@ -147,8 +151,16 @@ func CalibrateCrypto(n, t, m int, minTime time.Duration) ([]CryptoStep, error) {
 				check(err)
 			}
 		}},
-		{CryptoStep{Name: fmt.Sprintf("recorded key verification, batch of %d", m), Op: OpVerifyKeys, PerMachine: 0, MinCount: 1}, m, func() {
-			check(threshold.VerifyDecryptionKeys(rand.Reader, pk, ids, keys))
+		{CryptoStep{Name: fmt.Sprintf("recorded key decoding and verification, batch of %d", m), Op: OpVerifyKeys, PerMachine: 0, MinCount: 1}, m, func() {
+			parsed := make([]*threshold.DecryptionKey, len(keyBytes))
+			for j, b := range keyBytes {
+				var err error
+				parsed[j], err = threshold.ParseDecryptionKey(b)
+				check(err)
+			}
+			if failed == nil {
+				check(threshold.VerifyDecryptionKeys(rand.Reader, pk, ids, parsed))
+			}
 		}},
 	}
 	out := make([]CryptoStep, len(steps))

@@ -283,7 +283,7 @@ func (r *Report) WriteMarkdown(w io.Writer) error {
 		}
 		if enc := r.Encrypted.BestStep(); enc != nil && enc.Work != nil {
 			w := enc.Work
-			fmt.Fprintf(&b, "\nComputed per committed tx in the encrypted best step: %.2f identities, %.2f ciphertext parses, %.2f shares verified, %.2f keys aggregated, %.2f decryptions, %.2f recorded keys verified in full (%.2f accepted as equal to the node's own verified key); %.2f further results taken from the memo instead of computed.\n",
+			fmt.Fprintf(&b, "\nComputed per committed tx in the encrypted best step: %.2f identities, %.2f ciphertext parses, %.2f shares verified, %.2f keys aggregated, %.2f decryptions, %.2f recorded keys decoded and verified (%.2f key checks accepted as equal to the node's own verified key); %.2f further results taken from the memo instead of computed.\n",
 				w.Identities, w.Parses, w.Shares, w.Aggregations, w.Decryptions, w.RecordedKeys, w.KnownKeys, w.Remembered)
 		}
 		b.WriteString("\n")
