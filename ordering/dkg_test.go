@@ -5,6 +5,7 @@ import (
 	"crypto/ed25519"
 	"errors"
 	"flag"
+	"fmt"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -393,3 +394,40 @@ func FuzzParseDKGConsent(f *testing.F) {
 }
 
 func binary16(member int) []byte { return []byte{SysTxDKGConsent, byte(member >> 8), byte(member)} }
+
+// BenchmarkDKGCeremony runs a fault-free ceremony through the block
+// pipeline, one block per phase, and reports its bytes on chain
+// (opening, messages and the t consents that register the eon) and its
+// blocks from the opening to the registration.
+func BenchmarkDKGCeremony(b *testing.B) {
+	for _, size := range []struct{ n, t int }{{4, 3}, {16, 11}} {
+		b.Run(fmt.Sprintf("n=%d", size.n), func(b *testing.B) {
+			var bytesOnChain, blocks int
+			for range b.N {
+				d := newDKGWorld(b, size.n, size.t)
+				msgs := d.start()
+				opened, _ := d.a.LastCommit()
+				total := len(d.openTx)
+				for len(msgs) > 0 {
+					for _, m := range msgs {
+						total += len(m)
+					}
+					d.block(msgs...)
+					msgs = d.feed()
+				}
+				consents := d.consents()[:size.t]
+				for _, c := range consents {
+					total += len(c)
+				}
+				d.block(consents...)
+				if _, ok, _ := d.a.NextEon(); !ok {
+					b.Fatal("not registered")
+				}
+				h, _ := d.a.LastCommit()
+				bytesOnChain, blocks = total, int(h-opened)
+			}
+			b.ReportMetric(float64(bytesOnChain), "bytes-on-chain")
+			b.ReportMetric(float64(blocks), "blocks")
+		})
+	}
+}

@@ -103,6 +103,7 @@ func TestRotateCeremonyFaults(t *testing.T) {
 	if rot.Eon != 2 || !slices.Equal(rot.Disqualified, []int{4}) {
 		t.Fatalf("rotation %+v", rot)
 	}
+	logCeremony(t, d, rot)
 	waitHeight(rot.ActivationHeight)
 	send(2)
 
@@ -113,8 +114,32 @@ func TestRotateCeremonyFaults(t *testing.T) {
 	if rot.Eon != 3 || !slices.Equal(rot.Disqualified, []int{2}) {
 		t.Fatalf("rotation %+v", rot)
 	}
+	logCeremony(t, d, rot)
 	waitHeight(rot.ActivationHeight)
 	send(3)
+
+	rot, err = d.Rotate(ctx)
+	if err != nil || len(rot.Disqualified) != 0 {
+		t.Fatalf("honest rotation %+v: %v", rot, err)
+	}
+	logCeremony(t, d, rot)
+}
+
+// logCeremony reports a rotation's ceremony: blocks from the opening to
+// the registration, and bytes on chain (opening, messages, consents).
+func logCeremony(t *testing.T, d *Devnet, rot Rotation) {
+	v, err := d.Network.Nodes[0].App().DKGCeremony(rot.Eon, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	bytes, kinds := len(v.OpenTx), map[byte]int{}
+	for _, e := range v.Entries {
+		bytes += len(e.Tx)
+		kinds[e.Tx[0]]++
+	}
+	t.Logf("eon %d ceremony (n = %d, disqualified %v): opened at %d, registered at %d (%d blocks, phases of %d); %d bytes on chain in %d transactions (0xF5 %d, 0xF6 %d)",
+		rot.Eon, len(v.Open.Members), rot.Disqualified, v.Opened, rot.RegisteredAt, rot.RegisteredAt-v.Opened, v.Open.PhaseBlocks,
+		bytes, 1+len(v.Entries), kinds[0xF5], kinds[0xF6])
 }
 
 // checkDKGAuth: SubmitDKGMessage refuses an unsigned call, a forged
