@@ -91,7 +91,7 @@ directory.`,
 			}
 			defer be.Close()
 			srv, err := server.New(be, server.Config{
-				Addr: apiAddr, Logger: logger, RollupFeed: n.Feed(), Keyholder: svc,
+				Addr: apiAddr, Logger: logger, RollupFeed: n.Feed(), Keyholder: decrypt.WithCeremonies(svc, n.Submit),
 				IPRate: ipRate, SenderRate: senderRate,
 			})
 			if err != nil {
