@@ -136,6 +136,9 @@ func (o *observer) ProcessProposal(ctx context.Context, req *abci.ProcessProposa
 const (
 	attackReorder = "reorder" // its front-run moved (or inserted) just before the victim
 	attackCensor  = "censor"  // the victim dropped, without declaring it omitted
+	// attackOmit drops the victim and its sale, declaring both omitted,
+	// and keeps its buy: the known gap TestDeclaredOmissionCannotOrderLaterEnvelopeFirst shows.
+	attackOmit = "declared-omission"
 )
 
 // attack is one proposal the adversary rewrote.
@@ -154,12 +157,12 @@ type reaction struct {
 }
 
 // adversary wraps the faulty validator's application. It sees every
-// envelope its node admits; for each one bound for the AMM from another
-// sender it at once submits a sandwich (a buy in the victim's direction,
+// envelope its node admits; for each one bound for the AMM from its
+// target (the victim's address, which it is told) it at once submits a sandwich (a buy in the victim's direction,
 // then the sale of what the buy returns) to its own node; and in each
-// proposal of its own that holds a victim it alternates between moving
-// its buy ahead of the victim and dropping the victim without
-// declaring it. It is told the victim's direction (x for y) out of band,
+// proposal of its own that holds a victim it rewrites the block by the
+// next of its modes, in turn (attackReorder, attackCensor, attackOmit).
+// It is told the victim's direction (x for y) out of band,
 // the most a side channel could give it; it never has the plaintext
 // before the keys are out, which the test checks.
 type adversary struct {
@@ -168,12 +171,17 @@ type adversary struct {
 	victims  chan victimSighting
 	proposed chan int64
 
+	// target is the victim's address: the adversary is told whom to
+	// sandwich, and each envelope's sender is in the clear.
+	target common.Address
+
 	mu        sync.Mutex
 	self      []byte                 // its validator address, from its first proposal
 	front     map[common.Hash][]byte // victim → its buy's envelope bytes
+	back      map[common.Hash][]byte // victim → its sale's envelope bytes
 	reactions []reaction
 	attacks   []attack
-	next      int // attacks so far: even reorders, odd censors
+	modes     []string // attack modes, used in turn
 }
 
 type victimSighting struct {
@@ -181,13 +189,14 @@ type victimSighting struct {
 	seq int64
 }
 
-func newAdversary(w *watch, i int, key *ecdsa.PrivateKey) *adversary {
+func newAdversary(w *watch, i int, modes ...string) *adversary {
 	return &adversary{
 		observer: observer{w: w, i: i},
-		key:      key,
 		victims:  make(chan victimSighting, 16),
 		proposed: make(chan int64, 64),
 		front:    make(map[common.Hash][]byte),
+		back:     make(map[common.Hash][]byte),
+		modes:    modes,
 	}
 }
 
@@ -200,7 +209,7 @@ func (a *adversary) CheckTx(ctx context.Context, req *abci.CheckTxRequest) (*abc
 	key := a.key
 	a.mu.Unlock()
 	env, derr := mempool.Decode(req.Tx)
-	if derr == nil && key != nil && env.Sender != client.Address(key) && slices.Contains(env.Rollups, ammRollup) {
+	if derr == nil && key != nil && env.Sender == a.target && slices.Contains(env.Rollups, ammRollup) {
 		select {
 		case a.victims <- victimSighting{env: env, seq: a.w.seq.Add(1)}:
 		default:
@@ -227,17 +236,16 @@ func (a *adversary) PrepareProposal(ctx context.Context, req *abci.PreparePropos
 		if !ok {
 			continue
 		}
-		mode := attackReorder
-		if a.next%2 == 1 {
-			mode = attackCensor
-		}
+		mode := a.modes[len(a.attacks)%len(a.modes)]
 		var txs [][]byte
-		if mode == attackReorder {
+		switch mode {
+		case attackReorder:
 			txs = placeBefore(res.Txs, iv, front)
-		} else {
+		case attackCensor:
 			txs = slices.Delete(slices.Clone(res.Txs), iv, iv+1)
+		case attackOmit:
+			txs = omitDeclared(res.Txs, tx, a.back[h])
 		}
-		a.next++
 		a.attacks = append(a.attacks, attack{height: req.Height, mode: mode, victim: h})
 		return &abci.PrepareProposalResponse{Txs: txs}, nil
 	}
@@ -267,6 +275,37 @@ func placeBefore(txs [][]byte, i int, front []byte) [][]byte {
 				out[0] = b
 			}
 		}
+	}
+	return out
+}
+
+// omitDeclared returns txs without the victim and the sale, both
+// declared omitted in the 0xF0 transaction: a block FairOrder accepts
+// when the block has room (see TestDeclaredOmissionCannotOrderLaterEnvelopeFirst).
+func omitDeclared(txs [][]byte, victim, sale []byte) [][]byte {
+	// The block's envelopes are all ready (the honest builder chose
+	// them), so each one taken out must be declared.
+	var dropped [][]byte
+	out := slices.DeleteFunc(slices.Clone(txs), func(tx []byte) bool {
+		if bytes.Equal(tx, victim) || bytes.Equal(tx, sale) {
+			dropped = append(dropped, tx)
+			return true
+		}
+		return false
+	})
+	if len(out) == 0 || len(out[0]) == 0 || out[0][0] != ordering.SysTxVoteExtensions {
+		return out
+	}
+	e, err := ordering.ParseEmbeddedExtensions(out[0])
+	if err != nil {
+		return out
+	}
+	for _, tx := range dropped {
+		e.Omitted = append(e.Omitted, ordering.ShortIDOf(crypto.Keccak256Hash(tx)))
+	}
+	slices.SortFunc(e.Omitted, func(a, b ordering.ShortID) int { return bytes.Compare(a[:], b[:]) })
+	if b, err := e.Marshal(); err == nil {
+		out[0] = b
 	}
 	return out
 }
@@ -317,7 +356,7 @@ func (a *adversary) run(ctx context.Context, t *testing.T, d *devnet.Devnet, par
 		nonce += 2
 		victim := common.Hash(v.env.Hash())
 		a.mu.Lock()
-		a.front[victim] = front.Encode()
+		a.front[victim], a.back[victim] = front.Encode(), back.Encode()
 		a.mu.Unlock()
 		s := a.w.seq.Add(1)
 		for _, e := range []*mempool.Envelope{front, back} {
@@ -366,15 +405,16 @@ func trySealSwap(p *client.Params, key *ecdsa.PrivateKey, nonce, expiry uint64, 
 }
 
 // adversaryDevnet starts four validators with validator adv wrapped by
-// the adversary and the others by observers; the adversary's keyholder
-// withholds its shares (it keeps its secret share to itself).
-func adversaryDevnet(t *testing.T, adv int) (*devnet.Devnet, *watch, *adversary) {
+// the adversary (attacking by modes) and the others by observers, and
+// sets the adversary going; the adversary's keyholder withholds its
+// shares (it keeps its secret share to itself).
+func adversaryDevnet(t *testing.T, ctx context.Context, adv int, modes ...string) (*devnet.Devnet, *watch, *adversary, *client.Client, *client.Params) {
 	w := newWatch()
 	cfg := devnetConfig(t.TempDir(), 4)
 	cfg.ExtraRollups = []ordering.Rollup{{ID: ammRollup, Name: "amm"}}
 	cfg.Keyholders = map[int]devnet.KeyholderFault{adv + 1: devnet.KeyholderOffline}
 	cfg.OnRelease = w.onRelease
-	var a *adversary
+	a := newAdversary(w, adv, modes...)
 	cfg.WrapApp = make(map[int]func(abci.Application) abci.Application)
 	for i := range cfg.Validators {
 		cfg.WrapApp[i] = func(app abci.Application) abci.Application {
@@ -385,14 +425,37 @@ func adversaryDevnet(t *testing.T, adv int) (*devnet.Devnet, *watch, *adversary)
 			return &observer{Application: app, w: w, i: i}
 		}
 	}
-	// The adversary's wallet key is known only once the devnet exists;
-	// the wrapper is built first and handed the key after Start.
-	a = newAdversary(w, adv, nil)
 	d := startDevnetConfig(t, cfg)
+	// The adversary's wallet exists only once the devnet does.
 	a.mu.Lock()
 	a.key = d.Wallets[2]
 	a.mu.Unlock()
-	return d, w, a
+	a.target = client.Address(d.Wallets[0])
+	c, params := dialParams(t, ctx, d)
+	advCtx, stop := context.WithCancel(ctx)
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		a.run(advCtx, t, d, params, adv)
+	}()
+	t.Cleanup(func() { stop(); wg.Wait() })
+	return d, w, a, c, params
+}
+
+// dialParams dials the devnet's API and fetches its encryption
+// parameters.
+func dialParams(t *testing.T, ctx context.Context, d *devnet.Devnet) (*client.Client, *client.Params) {
+	t.Helper()
+	c, err := client.Dial(d.APIURL())
+	if err != nil {
+		t.Fatal(err)
+	}
+	params, err := c.Params(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c, params
 }
 
 // committedAt returns a transaction's committed position on validator
@@ -410,75 +473,64 @@ func before(a, b ordering.TxRecord) bool {
 	return a.Height < b.Height || a.Height == b.Height && a.Index < b.Index
 }
 
-// TestAdversarialValidatorCannotSandwich runs the sandwich adversary
-// (see adversary) against victims on the example AMM until its proposals
-// have tried both attacks, and checks, for every victim:
-//   - each rewritten proposal was rejected by every honest validator
-//     that processed it, and the chain went on without it;
-//   - the victim committed before the adversary's buy and sale;
-//   - the victim's execution price, from the firm feed, equals the price
-//     of the pool replayed without the adversary's swaps;
-//   - the adversary could first compute the victim's key (its own share
-//     plus every share released anywhere) only after the victim's height
-//     had committed, and after it had committed to its own swaps.
-func TestAdversarialValidatorCannotSandwich(t *testing.T) {
-	const adv = 3
-	d, w, a := adversaryDevnet(t, adv)
-	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
-	defer cancel()
-	c, err := client.Dial(d.APIURL())
-	if err != nil {
-		t.Fatal(err)
-	}
-	params, err := c.Params(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	advCtx, stopAdv := context.WithCancel(ctx)
-	defer stopAdv()
-	go a.run(advCtx, t, d, params, adv)
+// round is one victim and the adversary's answer to it.
+type round struct {
+	other, victim *mempool.Envelope
+	victimSwap    amm.Swap
+	react         reaction
+}
 
-	victimKey, otherKey := d.Wallets[0], d.Wallets[1]
-	type round struct {
-		other, victim *mempool.Envelope
-		victimSwap    amm.Swap
-		react         reaction
+// rejectedModes counts the adversary's rewritten proposals every honest
+// validator that processed them rejected, by mode.
+func rejectedModes(w *watch, a *adversary, adv int) map[string]int {
+	out := map[string]int{}
+	a.mu.Lock()
+	attacks := slices.Clone(a.attacks)
+	a.mu.Unlock()
+	for _, at := range attacks {
+		if v := honestVerdicts(w, a, adv, at.height); len(v) > 0 && !slices.Contains(v, true) {
+			out[at.mode]++
+		}
 	}
+	return out
+}
+
+// sandwichRounds sends victims (each after an honest trader's swap), one
+// round at a time, until done says so or the rounds run out, and returns
+// the rounds and the highest height any of their swaps committed at.
+// Each round's victim is sent two heights after an adversary proposal,
+// so that it is ready (reported in the next height's votes) when the
+// adversary's next turn comes round.
+func sandwichRounds(t *testing.T, ctx context.Context, d *devnet.Devnet, c *client.Client, params *client.Params, a *adversary, done func([]round) bool) ([]round, int64) {
+	t.Helper()
+	victimKey, otherKey := d.Wallets[0], d.Wallets[1]
 	var rounds []round
 	app := d.Network.Nodes[0].App()
-	rejectedModes := func() map[string]int {
-		out := map[string]int{}
-		a.mu.Lock()
-		attacks := slices.Clone(a.attacks)
-		a.mu.Unlock()
-		for _, at := range attacks {
-			if v := honestVerdicts(w, a, adv, at.height); len(v) > 0 && !slices.Contains(v, true) {
-				out[at.mode]++
-			}
-		}
-		return out
-	}
 	maxRounds := 8
 	if heavy() {
 		maxRounds = 24
 	}
 	var last, top int64
-	for r := 0; r < maxRounds; r++ {
-		if m := rejectedModes(); len(rounds) >= 2 && m[attackReorder] > 0 && m[attackCensor] > 0 && !heavy() {
-			break
-		}
-		// Send the victim two heights after an adversary proposal, so
-		// that it is ready (reported in the next height's votes) when
-		// the adversary's next turn comes round.
+	for r := 0; r < maxRounds && !done(rounds); r++ {
+		// The adversary's latest proposal, if it is recent enough to
+		// align on; else its next one.
 		var p int64
-		for p <= last {
+		for drained := false; !drained; {
+			select {
+			case q := <-a.proposed:
+				p = max(p, q)
+			default:
+				drained = true
+			}
+		}
+		if h, _ := app.LastCommit(); p <= last || h > p+1 {
 			select {
 			case p = <-a.proposed:
 			case <-ctx.Done():
 				t.Fatal("the adversary never proposed")
 			}
 		}
-		last = p + 4
+		last = p
 		waitFor(t, ctx, "two heights after the adversary's proposal", func() bool { h, _ := app.LastCommit(); return h >= p+2 })
 		h, _ := app.LastCommit()
 		acct, err := c.Account(ctx, client.Address(victimKey))
@@ -513,9 +565,33 @@ func TestAdversarialValidatorCannotSandwich(t *testing.T) {
 			}
 		}
 		rounds = append(rounds, round{other: other, victim: victim, victimSwap: vs, react: react})
+		t.Logf("round %d: adversary proposed %d, victim sent at %d, committed at %d", r, p, h, final[victim.Hash()].Height)
 		top = max(top, final[victim.Hash()].Height, final[react.front.Hash()].Height, final[react.back.Hash()].Height)
 	}
-	stopAdv()
+	return rounds, top
+}
+
+// TestAdversarialValidatorCannotSandwich runs the sandwich adversary
+// (see adversary) against victims on the example AMM until its proposals
+// have tried both attacks, and checks, for every victim:
+//   - each rewritten proposal was rejected by every honest validator
+//     that processed it, and the chain went on without it;
+//   - the victim committed before the adversary's buy and sale;
+//   - the victim's execution price, from the firm feed, equals the price
+//     of the pool replayed without the adversary's swaps;
+//   - the adversary could first compute the victim's key (its own share
+//     plus every share released anywhere) only after the victim's height
+//     had committed, and after it had committed to its own swaps.
+func TestAdversarialValidatorCannotSandwich(t *testing.T) {
+	const adv = 3
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	d, w, a, c, params := adversaryDevnet(t, ctx, adv, attackReorder, attackCensor)
+
+	rounds, top := sandwichRounds(t, ctx, d, c, params, a, func(rounds []round) bool {
+		m := rejectedModes(w, a, adv)
+		return len(rounds) >= 2 && m[attackReorder] > 0 && m[attackCensor] > 0 && !heavy()
+	})
 
 	// Every rewritten proposal was rejected by every honest validator
 	// that saw it, and each mode was tried.
