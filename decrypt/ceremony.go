@@ -214,6 +214,7 @@ func keyPrefix(res *dkg.Result) string {
 // CeremonyKey derives, and posts its deal.
 func (r *ceremonyRun) join(ctx context.Context) error {
 	var o *ordering.DKGOpening
+	rejoin, waiting := false, false
 	for {
 		v, err := r.cfg.Client.ListDKGMessages(ctx, r.cfg.Eon, 0)
 		if err != nil && !errors.Is(err, api.ErrNotFound) {
@@ -226,11 +227,27 @@ func (r *ceremonyRun) join(ctx context.Context) error {
 			if v.Registered {
 				return fmt.Errorf("%w: eon %d is registered already", ErrCeremony, r.cfg.Eon)
 			}
-			// An ended ceremony (a failed run) is not this one: wait
-			// for the next opening.
+			// A ceremony past its deal phase is this member's only if
+			// it is still running and holds the member's deal (a
+			// restart); otherwise it is one it missed, or an ended run:
+			// wait for the next opening.
 			if v.CommittedHeight < o.Deadline(v.OpenedHeight, 1) {
 				r.view = v
 				break
+			}
+			dealt := false
+			if v.CommittedHeight < o.Deadline(v.OpenedHeight, 4) {
+				if dealt, err = r.dealtIn(ctx, o, v); err != nil {
+					return err
+				}
+			}
+			if dealt {
+				r.view, rejoin = v, true
+				break
+			}
+			if !waiting {
+				r.say("eon %d's ceremony opened at height %d is past its deal phase without this member's deal; waiting for another opening", o.Eon, v.OpenedHeight)
+				waiting = true
 			}
 		}
 		if err := r.wait(ctx); err != nil {
@@ -261,10 +278,47 @@ func (r *ceremonyRun) join(ctx context.Context) error {
 		return fmt.Errorf("%w: %w", ErrCeremony, err)
 	}
 	r.p = p
+	if rejoin {
+		// The chain holds this member's deal: the participant deals the
+		// same polynomial again and reads the rest from the log.
+		r.own[dkg.TypeDeal] = true
+		r.say("rejoining eon %d's ceremony (session %d) as member %d: its deal is on chain", o.Eon, o.Session, r.self)
+		return nil
+	}
 	r.say("joined eon %d's ceremony (session %d) as member %d of %d, t = %d; opened at height %d, phases of %d blocks close at heights %d, %d, %d; consents until %d",
 		o.Eon, o.Session, r.self, len(o.Members), o.Threshold, r.opened, o.PhaseBlocks,
 		o.Deadline(r.opened, 1), o.Deadline(r.opened, 2), o.Deadline(r.opened, 3), o.Deadline(r.opened, 4))
 	return r.post(ctx, msgs)
+}
+
+// dealtIn reports whether the log of the ceremony in v holds a deal
+// signed with this member's key.
+func (r *ceremonyRun) dealtIn(ctx context.Context, o *ordering.DKGOpening, v api.DKGCeremony) (bool, error) {
+	self := 0
+	me := r.cfg.MemberKey.Public().(ed25519.PublicKey)
+	for i, k := range o.MemberKeys() {
+		if k.Equal(me) {
+			self = i + 1
+		}
+	}
+	for from := uint32(0); self != 0; {
+		for _, e := range v.Entries {
+			if len(e.Tx) > 0 && e.Tx[0] == ordering.SysTxDKGMessage {
+				if m, err := dkg.ParseMessage(e.Tx[1:]); err == nil && m.Type() == dkg.TypeDeal && m.Sender() == self {
+					return true, nil
+				}
+			}
+			from = e.Index + 1
+		}
+		if from >= v.Count || len(v.Entries) == 0 {
+			break
+		}
+		var err error
+		if v, err = r.cfg.Client.ListDKGMessages(ctx, o.Eon, from); err != nil {
+			return false, err
+		}
+	}
+	return false, nil
 }
 
 // polynomialSeed is the Config.Rand of a member's run: SHAKE-256 of the

@@ -168,10 +168,10 @@ func checkDKGMessage(g getter, st committed, height int64, tx []byte) (*dkgTx, e
 	if !m.Verify(o.Members[m.Sender()-1]) {
 		return nil, fmt.Errorf("%w: %v from member %d does not verify under its member key", ErrDKGSignature, m.Type(), m.Sender())
 	}
-	if err := stillOpen(g, c, height, int(m.Type())); err != nil {
+	if err := checkFirst(g, o, byte(m.Type()), m.Sender(), tx, m.Type().String()); err != nil {
 		return nil, err
 	}
-	if err := checkFirst(g, o, byte(m.Type()), m.Sender(), tx, m.Type().String()); err != nil {
+	if err := stillOpen(g, c, height, int(m.Type())); err != nil {
 		return nil, err
 	}
 	return &dkgTx{tx: tx, cer: c, kind: byte(m.Type()), sender: m.Sender()}, nil

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -47,6 +48,9 @@ type RotateConfig struct {
 	// not decrypt, then stay silent: the member complains and the dealer,
 	// not justifying, is disqualified.
 	BadDeal []int
+	// Restart members stop right after posting their deal and run again
+	// once the deal phase has closed: they rejoin from the chain's log.
+	Restart []int
 }
 
 // Rotate hands the committee over to a new eon through a DKG ceremony
@@ -102,16 +106,19 @@ func (d *Devnet) RotateWith(ctx context.Context, rc RotateConfig) (Rotation, err
 			wg.Go(func() { errs[i] = d.badDeal(ctx, nodes, eon, member) })
 			continue
 		}
-		wg.Go(func() {
-			outs[i], errs[i] = decrypt.RunCeremony(ctx, decrypt.CeremonyConfig{
-				ChainID: d.cfg.ChainID, Eon: eon, MemberKey: d.memberKeys[i], Client: nodes,
-				Poll:  50 * time.Millisecond,
-				Store: func(r *dkg.Result) error { return d.storeRotated(i, r.SecretShare()) },
-				Progress: func(line string) {
-					d.cfg.Logger.Info("dkg", "member", member, "eon", eon, "step", line)
-				},
-			})
-		})
+		cfg := decrypt.CeremonyConfig{
+			ChainID: d.cfg.ChainID, Eon: eon, MemberKey: d.memberKeys[i], Client: nodes,
+			Poll:  50 * time.Millisecond,
+			Store: func(r *dkg.Result) error { return d.storeRotated(i, r.SecretShare()) },
+			Progress: func(line string) {
+				d.cfg.Logger.Info("dkg", "member", member, "eon", eon, "step", line)
+			},
+		}
+		if slices.Contains(rc.Restart, member) {
+			wg.Go(func() { outs[i], errs[i] = restarted(ctx, nodes, cfg) })
+			continue
+		}
+		wg.Go(func() { outs[i], errs[i] = decrypt.RunCeremony(ctx, cfg) })
 	}
 	wg.Wait()
 	next, ok, err := app.NextEon()
@@ -129,6 +136,41 @@ func (d *Devnet) RotateWith(ctx context.Context, rc RotateConfig) (Rotation, err
 		}
 	}
 	return rot, nil
+}
+
+// restarted runs a member that stops once its deal is posted and runs
+// again after the deal phase has closed.
+func restarted(ctx context.Context, nodes *decrypt.CeremonyNodes, cfg decrypt.CeremonyConfig) (*decrypt.CeremonyOutcome, error) {
+	first, stop := context.WithCancel(ctx)
+	progress := cfg.Progress
+	cfg.Progress = func(line string) {
+		progress(line)
+		if strings.HasPrefix(line, "posted deal") {
+			stop()
+		}
+	}
+	if _, err := decrypt.RunCeremony(first, cfg); !errors.Is(err, context.Canceled) {
+		return nil, fmt.Errorf("devnet: the run to restart ended with %v", err)
+	}
+	cfg.Progress = progress
+	for {
+		v, err := nodes.ListDKGMessages(ctx, cfg.Eon, 0)
+		if err != nil {
+			return nil, err
+		}
+		o, err := ordering.ParseDKGOpening(v.Opening)
+		if err != nil {
+			return nil, err
+		}
+		if v.CommittedHeight >= o.Deadline(v.OpenedHeight, 1) {
+			return decrypt.RunCeremony(ctx, cfg)
+		}
+		select {
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		case <-time.After(50 * time.Millisecond):
+		}
+	}
 }
 
 // opening builds eon's ceremony opening: every member joins with the

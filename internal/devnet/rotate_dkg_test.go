@@ -27,7 +27,9 @@ import (
 // reason; with one absent it completes with three qualified dealers and
 // the new eon decrypts traffic; with a dealer whose share for another
 // member does not decrypt, that member complains, the dealer does not
-// justify and is disqualified, and the next eon decrypts traffic too.
+// justify and is disqualified, and the next eon decrypts traffic too; a
+// fault-free ceremony follows, then one whose member 3 stops after its
+// deal and rejoins from the log once the deal phase has closed.
 func TestRotateCeremonyFaults(t *testing.T) {
 	cfg := Config{
 		Dir: t.TempDir(), Validators: 4, Wallets: 1, APIAddr: "127.0.0.1:0",
@@ -121,6 +123,13 @@ func TestRotateCeremonyFaults(t *testing.T) {
 	rot, err = d.Rotate(ctx)
 	if err != nil || len(rot.Disqualified) != 0 {
 		t.Fatalf("honest rotation %+v: %v", rot, err)
+	}
+	logCeremony(t, d, rot)
+	waitHeight(rot.ActivationHeight)
+
+	rot, err = d.RotateWith(ctx, RotateConfig{Restart: []int{3}})
+	if err != nil || len(rot.Disqualified) != 0 {
+		t.Fatalf("rotation with a member restarted after its deal %+v: %v", rot, err)
 	}
 	logCeremony(t, d, rot)
 }
