@@ -4,13 +4,11 @@ import (
 	"bytes"
 	"errors"
 	"flag"
-	"path/filepath"
 	"testing"
 
 	dbm "github.com/cometbft/cometbft-db"
 	"github.com/ethereum/go-ethereum/common"
 
-	"github.com/veilseq/veil/internal/fuzzcorpus"
 	"github.com/veilseq/veil/mempool"
 	"github.com/veilseq/veil/rollupfeed"
 	"github.com/veilseq/veil/threshold"
@@ -159,22 +157,7 @@ func FuzzParseKeyRecord(f *testing.F) {
 	if err != nil {
 		f.Fatal(err)
 	}
-	seeds := [][]byte{valid, valid[:len(valid)-1], {0xF1, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0}, {0xF1}}
-	for _, s := range seeds {
-		f.Add(s)
-	}
-	if *rewriteKeyRecordCorpus {
-		var entries [][][]byte
-		for _, s := range seeds {
-			entries = append(entries, [][]byte{s})
-		}
-		if err := fuzzcorpus.Write(".", "FuzzParseKeyRecord", entries...); err != nil {
-			f.Fatal(err)
-		}
-	}
-	if files, _ := filepath.Glob("testdata/fuzz/FuzzParseKeyRecord/*"); len(files) == 0 {
-		f.Fatal("no seed corpus in testdata/fuzz/FuzzParseKeyRecord: run go test -run FuzzParseKeyRecord -rewrite-keyrecord-corpus")
-	}
+	keyRecordSeeds(f, "FuzzParseKeyRecord", valid, valid[:len(valid)-1], []byte{0xF1, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0}, []byte{0xF1})
 	f.Fuzz(func(t *testing.T, b []byte) {
 		r, err := ParseKeyRecord(b)
 		if err != nil {

@@ -2,12 +2,14 @@ package ordering
 
 import (
 	"bytes"
+	"path/filepath"
 	"testing"
 
 	dbm "github.com/cometbft/cometbft-db"
 	abci "github.com/cometbft/cometbft/abci/types"
 	"github.com/ethereum/go-ethereum/common"
 
+	"github.com/veilseq/veil/internal/fuzzcorpus"
 	"github.com/veilseq/veil/mempool"
 	"github.com/veilseq/veil/threshold"
 )
@@ -35,17 +37,7 @@ func (d *verifiedDealer) VerifiedKey(h common.Hash) (*threshold.DecryptionKey, [
 func TestKnownKeyRecords(t *testing.T) {
 	w := newWorld(t, 3)
 	txs := [][]byte{w.tx(0, 0, testMinFee), w.tx(1, 0, testMinFee), w.tx(2, 0, testMinFee, func(e *mempool.Envelope) { e.Ciphertext[len(e.Ciphertext)-1] ^= 1 })}
-	full, known := w.newApp(dbm.NewMemDB()), w.newApp(dbm.NewMemDB())
-	finalize(t, full, txs...)
-	finalize(t, known, txs...)
-	full.SetKeySource(newDealerKeys(t, full))
-	src := &verifiedDealer{dealerKeys: newDealerKeys(t, known), known: map[common.Hash]*threshold.DecryptionKey{}}
-	known.SetKeySource(src)
-	keys, _ := src.DecryptionKeys(1)
-	pend, err := known.PendingEnvelopes(1)
-	if err != nil {
-		t.Fatal(err)
-	}
+	full, known, src, keys, pend := knownFixture(t, w, txs)
 
 	// Only the first two keys are known: the record is verified in full.
 	for j, p := range pend[:2] {
@@ -91,5 +83,71 @@ func sameFirm(t *testing.T, what string, a *App, resA *abci.FinalizeBlockRespons
 		if ra.Status != rb.Status {
 			t.Errorf("tx %d: status %v with %s, %v without", i, rb.Status, what, ra.Status)
 		}
+	}
+}
+
+// FuzzKnownKeyRecord: whatever the bytes, a node that compares recorded
+// keys with the keys it verified decides exactly as a node that decodes
+// and verifies them, and never panics.
+func FuzzKnownKeyRecord(f *testing.F) {
+	w := newWorld(f, 2)
+	full, known, src, keys, pend := knownFixture(f, w, [][]byte{w.tx(0, 0, testMinFee), w.tx(1, 0, testMinFee)})
+	for j, p := range pend {
+		src.known[p.Hash] = keys[j]
+	}
+	valid, _ := KeyRecord{Height: 1, Keys: keys}.Marshal()
+	swapped, _ := KeyRecord{Height: 1, Keys: []*threshold.DecryptionKey{keys[1], keys[0]}}.Marshal()
+	keyRecordSeeds(f, "FuzzKnownKeyRecord", valid, swapped, valid[:len(valid)-1], []byte{0xF1, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0}, []byte{0xF1})
+	f.Fuzz(func(t *testing.T, b []byte) {
+		rk, _, errK := known.checkKeyRecord(newOverlay(dbGetter{known.db}), b)
+		rf, _, errF := full.checkKeyRecord(newOverlay(dbGetter{full.db}), b)
+		if (errK == nil) != (errF == nil) {
+			t.Fatalf("known keys: %v, full verification: %v", errK, errF)
+		}
+		for j := range rk.Keys {
+			if !rk.Keys[j].Equal(rf.Keys[j]) {
+				t.Fatalf("key %d differs", j)
+			}
+		}
+	})
+}
+
+// knownFixture finalizes txs at height 1 on two apps: full verifies key
+// records in full, known has a key source that verified none of the keys
+// yet (src.known fills it). keys are the block's keys, pend its envelopes.
+func knownFixture(tb testing.TB, w *world, txs [][]byte) (full, known *App, src *verifiedDealer, keys []*threshold.DecryptionKey, pend []PendingTx) {
+	tb.Helper()
+	full, known = w.newApp(dbm.NewMemDB()), w.newApp(dbm.NewMemDB())
+	finalize(tb, full, txs...)
+	finalize(tb, known, txs...)
+	full.SetKeySource(newDealerKeys(tb, full))
+	src = &verifiedDealer{dealerKeys: newDealerKeys(tb, known), known: map[common.Hash]*threshold.DecryptionKey{}}
+	known.SetKeySource(src)
+	keys, _ = src.DecryptionKeys(1)
+	pend, err := known.PendingEnvelopes(1)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return full, known, src, keys, pend
+}
+
+// keyRecordSeeds adds a key-record fuzzer's seeds, writes them as its
+// corpus under -rewrite-keyrecord-corpus, and requires the corpus.
+func keyRecordSeeds(f *testing.F, name string, seeds ...[]byte) {
+	f.Helper()
+	for _, s := range seeds {
+		f.Add(s)
+	}
+	if *rewriteKeyRecordCorpus {
+		var entries [][][]byte
+		for _, s := range seeds {
+			entries = append(entries, [][]byte{s})
+		}
+		if err := fuzzcorpus.Write(".", name, entries...); err != nil {
+			f.Fatal(err)
+		}
+	}
+	if files, _ := filepath.Glob("testdata/fuzz/" + name + "/*"); len(files) == 0 {
+		f.Fatalf("no seed corpus in testdata/fuzz/%s: run go test -run %s -rewrite-keyrecord-corpus", name, name)
 	}
 }

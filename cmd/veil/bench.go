@@ -43,8 +43,11 @@ committed envelope, and the vote-extension bytes the blocks carry.
 Without --rate it steps the offered rate up (×1.5 from 50/s) until the
 committed rate stops rising, falls under 85% of the offered rate, or soft
 decryption falls behind (validator 0's soft-decrypted tip more than 2
-heights behind its commit tip at the end of a step), then runs one step
-halfway. The best step that kept up is the result; the report also names
+heights behind its commit tip at the end of a step) — stepping down
+(÷1.5) instead while the first steps do — then halves the interval
+between the highest rate that did not saturate and the lowest that did
+until it is within 10% (at most --max-steps steps in all). The best step
+that kept up is the result; the report also names
 the highest rate at which the latency targets held.
 
 With --plaintext-too (default) it runs the same search on a second devnet

@@ -229,7 +229,8 @@ func OfflineKeyholders(n int) map[int]devnet.KeyholderFault {
 	return m
 }
 
-// search runs cfg.Rate in one step, or steps the rate up from start.
+// search runs cfg.Rate in one step, or searches the saturation point
+// from start.
 func search(ctx context.Context, cfg Config, t *Target, mode string, start float64, p *progress) (*Series, error) {
 	l, err := NewLoad(ctx, t)
 	if err != nil {
@@ -257,7 +258,12 @@ func search(ctx context.Context, cfg Config, t *Target, mode string, start float
 		}
 		return s, nil
 	}
-	for i := range cfg.MaxSteps {
+	// Step up ×Factor until a step saturates, down ÷Factor while the
+	// first steps saturate, then halve the interval between the highest
+	// rate that did not saturate (lo) and the lowest that did (hi) while
+	// steps remain, down to a tenth of lo.
+	var lo, hi float64
+	for len(run.Steps) < cfg.MaxSteps {
 		s, err := step(r)
 		if err != nil {
 			return nil, err
@@ -265,28 +271,39 @@ func search(ctx context.Context, cfg Config, t *Target, mode string, start float
 		if cfg.Rate > 0 {
 			break
 		}
-		if !s.KeepsUp || s.Rejected > 0 || s.CommittedPerSec < 0.85*r || (i > 0 && s.CommittedPerSec < 1.05*prevBest(run)) {
-			// Saturated between the best step's rate and this one:
-			// one more step halfway, when steps remain.
-			if b := run.BestStep(); b != nil && run.Best != len(run.Steps)-1 && i+1 < cfg.MaxSteps {
-				if _, err := step((b.OfferedRate + r) / 2); err != nil {
-					return nil, err
-				}
-			}
-			break
+		if saturated(run, s, r) {
+			hi = r
+		} else {
+			lo = r
 		}
-		r *= cfg.Factor
+		switch {
+		case hi == 0:
+			r *= cfg.Factor
+		case lo == 0:
+			r /= cfg.Factor
+			if r < 1 {
+				return run, nil
+			}
+		case hi-lo > 0.1*lo:
+			r = (lo + hi) / 2
+		default:
+			return run, nil
+		}
 	}
 	return run, nil
 }
 
-// prevBest is the best committed rate before the last step.
-func prevBest(run *Series) float64 {
-	var b float64
-	for _, s := range run.Steps[:len(run.Steps)-1] {
-		b = max(b, s.CommittedPerSec)
+// saturated reports whether step s at offered rate r saturated the
+// target: it fell behind, refused envelopes, committed under 85 % of r,
+// or committed less than 5 % more than the best step at a lower rate.
+func saturated(run *Series, s *Step, r float64) bool {
+	var below float64
+	for _, o := range run.Steps[:len(run.Steps)-1] {
+		if o.OfferedRate < r {
+			below = max(below, o.CommittedPerSec)
+		}
 	}
-	return b
+	return !s.KeepsUp || s.Rejected > 0 || s.CommittedPerSec < 0.85*r || (below > 0 && s.CommittedPerSec < 1.05*below)
 }
 
 func machine() Machine {
