@@ -209,15 +209,7 @@ func (e *eonFiles) watch(ctx context.Context, every time.Duration, adds chan<- *
 	if every <= 0 {
 		every = 10 * time.Second
 	}
-	t := time.NewTicker(every)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		case <-hup:
-		}
+	repeat(ctx, every, hup, func() bool {
 		shares, err := e.scan()
 		if err != nil {
 			log.Error("keyholder: further eon's secrets", "err", err)
@@ -226,8 +218,9 @@ func (e *eonFiles) watch(ctx context.Context, every time.Duration, adds chan<- *
 			select {
 			case adds <- sk:
 			case <-ctx.Done():
-				return
+				return false
 			}
 		}
-	}
+		return true
+	})
 }

@@ -367,6 +367,46 @@ func (p *Proc) start(t testing.TB) {
 	}()
 }
 
+// Wait waits up to timeout for the process to exit by itself and returns
+// its exit status (nil for status 0). It fails the test if the process
+// is still running at the timeout.
+func (p *Proc) Wait(t testing.TB, timeout time.Duration) error {
+	t.Helper()
+	p.mu.Lock()
+	done := p.done
+	p.mu.Unlock()
+	if done == nil {
+		t.Fatalf("wait %s: never started", p.name)
+	}
+	select {
+	case <-done:
+		return p.exitErr()
+	case <-time.After(timeout):
+		t.Fatalf("%s still running after %v", p.name, timeout)
+		return nil
+	}
+}
+
+// AddArgs appends flags to the process's command line for its next
+// starts (a flag given again overrides the earlier value).
+func (p *Proc) AddArgs(args ...string) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.args = append(p.args, args...)
+}
+
+// LastRun returns what the process logged since its last start.
+func (p *Proc) LastRun() string {
+	b, _ := os.ReadFile(p.log)
+	if i := bytes.LastIndex(b, []byte("=== start ")); i >= 0 {
+		b = b[i:]
+	}
+	return string(b)
+}
+
+// Tail returns the last n lines of the file at path.
+func Tail(path string, n int) string { return tail(path, n) }
+
 // Kill9 kills the process's group with SIGKILL and waits for it to exit.
 func (p *Proc) Kill9(t testing.TB) {
 	t.Helper()
