@@ -207,6 +207,25 @@ theirs with --in FILE --approve I=FILE; the last one submits it.`,
 	return cmd
 }
 
+// storeShare writes the member's share of a ceremony's eon beside its
+// keyholder secrets. After a restart the file may be there already: the
+// same share is fine, another one is an error.
+func storeShare(path string, key keystore.Key, s *keystore.Secrets, r *dkg.Result) error {
+	if _, err := os.Stat(path); err == nil {
+		have, err := keystore.Load(path, key)
+		if err != nil {
+			return err
+		}
+		a, _ := have.Share.MarshalBinary()
+		b, _ := r.SecretShare().MarshalBinary()
+		if string(a) != string(b) {
+			return fmt.Errorf("%s holds another share of eon %d: move it away to store this ceremony's", path, r.SecretShare().Eon())
+		}
+		return nil
+	}
+	return keystore.Create(path, &keystore.Secrets{ChainID: s.ChainID, Share: r.SecretShare(), MemberKey: s.MemberKey}, key)
+}
+
 func readHexFile(path string) ([]byte, error) {
 	b, err := os.ReadFile(path)
 	if err != nil {
@@ -257,9 +276,6 @@ qualified dealers, or the eon is not registered by the consent deadline.`,
 				return errors.New("--eon is required: the eon the ceremony produces")
 			}
 			path := keystore.EonSecretsPath(home, eon)
-			if _, err := os.Stat(path); err == nil {
-				return fmt.Errorf("%s exists: this member already holds a share of eon %d", path, eon)
-			}
 			c, err := decrypt.NewCeremonyNodes(nil, nodes...)
 			if err != nil {
 				return err
@@ -268,9 +284,7 @@ qualified dealers, or the eon is not registered by the consent deadline.`,
 			res, err := decrypt.RunCeremony(ctx, decrypt.CeremonyConfig{
 				ChainID: s.ChainID, Eon: eon, MemberKey: s.MemberKey, Client: c,
 				Progress: func(line string) { fmt.Fprintf(out, "%s  %s\n", time.Now().UTC().Format("15:04:05"), line) },
-				Store: func(r *dkg.Result) error {
-					return keystore.Create(path, &keystore.Secrets{ChainID: s.ChainID, Share: r.SecretShare(), MemberKey: s.MemberKey}, key)
-				},
+				Store: func(r *dkg.Result) error { return storeShare(path, key, s, r) },
 			})
 			if errors.Is(err, context.DeadlineExceeded) {
 				return fmt.Errorf("eon %d's ceremony did not finish within --timeout %v", eon, timeout)
