@@ -463,6 +463,12 @@ func (a *App) PrepareProposal(ctx context.Context, req *abci.PrepareProposalRequ
 	ex := newBlockExec(dbGetter{a.db}, st, req.Height)
 	kept := make([]Candidate, 0, min(len(ordered), int(st.params.MaxBlockTxs)))
 	used := reserve
+	// Ceremony transactions first: each DKG phase closes at a fixed
+	// height, and they are few (at most four per member and ceremony).
+	dkgTxs, err := a.appendDKGTxs(st, req.Height, req.Txs, nil, &used, maxBytes)
+	if err != nil {
+		return nil, err
+	}
 	for _, c := range ordered {
 		if len(kept) >= int(st.params.MaxBlockTxs) {
 			break
@@ -503,10 +509,7 @@ func (a *App) PrepareProposal(ctx context.Context, req *abci.PrepareProposalRequ
 		txs = append(txs, reg)
 		used += protoTxSize(len(reg))
 	}
-	txs, err = a.appendDKGTxs(st, req.Height, req.Txs, txs, &used, maxBytes)
-	if err != nil {
-		return nil, err
-	}
+	txs = append(txs, dkgTxs...)
 	return &abci.PrepareProposalResponse{Txs: txs}, nil
 }
 

@@ -431,3 +431,19 @@ func BenchmarkDKGCeremony(b *testing.B) {
 		})
 	}
 }
+
+// TestDKGTxsBeforeEnvelopes: a proposer short of room keeps a ceremony
+// message (its phase closes at a fixed height) over an envelope.
+func TestDKGTxsBeforeEnvelopes(t *testing.T) {
+	d := newDKGWorld(t, 4, 3)
+	deals := d.start()
+	env := d.w.tx(0, 0, testMinFee)
+	room := protoTxSize(len(deals[0])) + protoTxSize(len(env)) - 1
+	got := prepare(t, d.a, room, env, deals[0])
+	if len(got) != 1 || !bytes.Equal(got[0], deals[0]) {
+		t.Fatalf("proposal of %d txs, want the deal alone", len(got))
+	}
+	if got := prepare(t, d.a, 1<<22, env, deals[0]); len(got) != 2 {
+		t.Fatalf("proposal with room: %d txs", len(got))
+	}
+}
