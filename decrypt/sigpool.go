@@ -238,7 +238,9 @@ func (p *SignaturePool) verify(pk *threshold.EonPublicKey, eon uint64, member in
 	if err != nil {
 		return err
 	}
-	if err := threshold.VerifyPartial(pk, msg[:], e.Partial); err != nil {
+	// Through the process-wide memo: a devnet's nodes, sharing a process,
+	// check each member's partial once between them.
+	if err := threshold.SharedMemo().VerifyPartial(pk, msg[:], e.Partial); err != nil {
 		return p.sigMisbehaved(eon, e.Height, member, fmt.Errorf("%w: height %d: %v", ErrBadPartialSig, e.Height, err))
 	}
 	p.mu.Lock()
@@ -279,7 +281,7 @@ func (p *SignaturePool) aggregate(pk *threshold.EonPublicKey, eon uint64, height
 		fail(err)
 		return
 	}
-	if err := threshold.VerifySignature(pk, msg, sig); err != nil {
+	if err := threshold.SharedMemo().VerifySignature(pk, msg, sig); err != nil {
 		fail(err)
 		return
 	}

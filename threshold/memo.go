@@ -13,8 +13,8 @@ import (
 )
 
 // Memo remembers the outcomes of the package's pure, costly operations:
-// identity derivation, ciphertext and key decoding, share and key
-// verification, aggregation and decryption. Its methods compute exactly
+// identity derivation, ciphertext and key decoding, share, key and
+// signature verification, aggregation and decryption. Its methods compute exactly
 // what the package functions of the same names compute; a repeated call
 // with the same inputs returns the remembered outcome instead of computing
 // it again, and concurrent calls with the same inputs compute it once
@@ -54,6 +54,7 @@ type Memo struct {
 	agg    memoTable[aggregated]
 	keys   memoTable[parsedKey]
 	vkeys  memoTable[verified]
+	sigs   memoTable[verified]
 	off    atomic.Bool
 }
 
@@ -87,6 +88,8 @@ type MemoCounts struct {
 	Identities, Parses, Decryptions, Shares, Aggregations MemoStats
 	// Keys counts decryption keys decoded, KeyChecks keys batch-verified.
 	Keys, KeyChecks MemoStats
+	// Signatures counts partial and aggregate signatures verified.
+	Signatures MemoStats
 }
 
 // DefaultMemoEntries is the per-operation bound of SharedMemo: at 1,000
@@ -112,6 +115,7 @@ func NewMemo(entries int) *Memo {
 	m.agg.init(half)
 	m.keys.init(half)
 	m.vkeys.init(half)
+	m.sigs.init(half)
 	return m
 }
 
@@ -131,7 +135,7 @@ func (m *Memo) Counts() MemoCounts {
 		return MemoCounts{}
 	}
 	return MemoCounts{Identities: m.ids.stats(), Parses: m.cts.stats(), Decryptions: m.dec.stats(), Shares: m.shares.stats(), Aggregations: m.agg.stats(),
-		Keys: m.keys.stats(), KeyChecks: m.vkeys.stats()}
+		Keys: m.keys.stats(), KeyChecks: m.vkeys.stats(), Signatures: m.sigs.stats()}
 }
 
 // Memo entry tags: one per operation, so equal input bytes of different
@@ -144,6 +148,7 @@ const (
 	memoTagAgg      = "veil/memo/aggregate/v1"
 	memoTagKey      = "veil/memo/key/v1"
 	memoTagKeys     = "veil/memo/verify-keys/v1"
+	memoTagSig      = "veil/memo/verify-signature/v1"
 )
 
 // memoKey hashes a tag and length-prefixed fields.
@@ -328,6 +333,36 @@ func (m *Memo) VerifyDecryptionKeys(rand io.Reader, pk *EonPublicKey, ids []Iden
 	return m.vkeys.do(k.sum(), len(keys), func() verified {
 		return verified{VerifyDecryptionKeys(rand, pk, ids, keys)}
 	}).err
+}
+
+// VerifyPartial is VerifyPartial, remembered.
+func (m *Memo) VerifyPartial(pk *EonPublicKey, msg []byte, ps *PartialSignature) error {
+	if !m.enabled() || pk == nil || ps == nil {
+		return VerifyPartial(pk, msg, ps)
+	}
+	pb := ps.p.Bytes()
+	return m.verifySig(pk, msg, uint64(ps.Index), pb[:], func() error { return VerifyPartial(pk, msg, ps) })
+}
+
+// VerifySignature is VerifySignature, remembered.
+func (m *Memo) VerifySignature(pk *EonPublicKey, msg []byte, sig *Signature) error {
+	if !m.enabled() || pk == nil || sig == nil {
+		return VerifySignature(pk, msg, sig)
+	}
+	sb := sig.p.Bytes()
+	return m.verifySig(pk, msg, 0, sb[:], func() error { return VerifySignature(pk, msg, sig) })
+}
+
+// verifySig remembers a signature check keyed by the eon key, the
+// message, the signer (a member index, 0 for the committee) and the
+// signature.
+func (m *Memo) verifySig(pk *EonPublicKey, msg []byte, signer uint64, sig []byte, f func() error) error {
+	k := newMemoKey(memoTagSig)
+	k.field(pk.encode())
+	k.field(msg)
+	k.field(binary.BigEndian.AppendUint64(nil, signer))
+	k.field(sig)
+	return m.sigs.do(k.sum(), 1, func() verified { return verified{f()} }).err
 }
 
 // memoTable is one operation's remembered outcomes: two generations of at

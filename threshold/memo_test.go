@@ -108,6 +108,25 @@ func TestMemoMatchesDirect(t *testing.T) {
 				}
 			}
 
+			msg := []byte("batch root")
+			partials := make([]*threshold.PartialSignature, 3)
+			for i := range partials {
+				partials[i] = f.sks[i].SignPartial(msg)
+			}
+			if err := m.VerifyPartial(f.pk, msg, partials[0]); err != nil {
+				t.Fatalf("valid partial: %v", err)
+			}
+			if err := m.VerifyPartial(f.pk, []byte("other root"), partials[0]); err == nil {
+				t.Fatal("partial accepted for another message")
+			}
+			sig, err := threshold.AggregateSignatures(f.pk, partials)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := m.VerifySignature(f.pk, msg, sig); err != nil {
+				t.Fatalf("valid signature: %v", err)
+			}
+
 			items := []threshold.DecryptItem{
 				{Key: f.keys[0], Ciphertext: f.cts[0], Header: f.header},
 				{Key: f.keys[1], Ciphertext: f.cts[0], Header: f.header},                   // wrong key
@@ -134,7 +153,7 @@ func TestMemoMatchesDirect(t *testing.T) {
 	}
 	c := m.Counts()
 	if c.Decryptions.Misses != 6 || c.Decryptions.Hits != 6 || c.Shares.Misses != 12 || c.Shares.Hits != 12 || c.Aggregations.Misses != 12 || c.Aggregations.Hits != 12 ||
-		c.KeyChecks.Misses != 8 || c.KeyChecks.Hits != 8 || c.Keys.Misses != 2 || c.Keys.Hits != 2 {
+		c.KeyChecks.Misses != 8 || c.KeyChecks.Hits != 8 || c.Keys.Misses != 2 || c.Keys.Hits != 2 || c.Signatures.Misses != 3 || c.Signatures.Hits != 3 {
 		t.Fatalf("counts %+v", c)
 	}
 }
