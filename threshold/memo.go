@@ -42,8 +42,9 @@ import (
 // on its own machine still parses and decrypts every envelope once and
 // verifies every member's shares once.
 //
-// Memory is bounded: each operation keeps at most Entries outcomes (two
-// generations of Entries/2; the older is dropped when the newer fills).
+// Memory is bounded: each operation keeps at most a fixed number of
+// outcomes (NewMemo), in two generations of half that; the older is
+// dropped when the newer fills.
 // A nil *Memo computes everything directly. Methods are safe for
 // concurrent use.
 type Memo struct {
@@ -93,8 +94,11 @@ type MemoCounts struct {
 }
 
 // DefaultMemoEntries is the per-operation bound of SharedMemo: at 1,000
-// transactions a second, about a minute of traffic.
-const DefaultMemoEntries = 1 << 16
+// transactions a second, about 16 s of traffic, several times the few
+// blocks between a block's commit and its firm keys. Its per-transaction
+// outcomes (identities, parsed ciphertexts, plaintexts) take a few tens of
+// megabytes at most.
+const DefaultMemoEntries = 1 << 14
 
 var shared = NewMemo(DefaultMemoEntries)
 
@@ -104,17 +108,20 @@ var shared = NewMemo(DefaultMemoEntries)
 func SharedMemo() *Memo { return shared }
 
 // NewMemo returns an empty memo keeping at most entries outcomes per
-// operation (at least 2).
+// per-item operation (identities, parses, decryptions, keys decoded,
+// signatures; at least 2), and entries/64 per per-block operation (share
+// and key batches, aggregations, whose outcomes hold a block's keys).
 func NewMemo(entries int) *Memo {
 	half := max(1, entries/2)
+	blocks := max(1, entries/128)
 	m := &Memo{}
 	m.ids.init(half)
 	m.cts.init(half)
 	m.dec.init(half)
-	m.shares.init(half)
-	m.agg.init(half)
+	m.shares.init(blocks)
+	m.agg.init(blocks)
 	m.keys.init(half)
-	m.vkeys.init(half)
+	m.vkeys.init(blocks)
 	m.sigs.init(half)
 	return m
 }

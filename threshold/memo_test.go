@@ -47,7 +47,7 @@ func newMemoFixture(t *testing.T, m int) *memoFixture {
 // alike, and never an outcome remembered for other inputs.
 func TestMemoMatchesDirect(t *testing.T) {
 	f := newMemoFixture(t, 4)
-	m := threshold.NewMemo(64)
+	m := threshold.NewMemo(1024)
 	for round := range 2 { // second round: from the memo
 		t.Run(fmt.Sprint("round", round), func(t *testing.T) {
 			var sender [20]byte
@@ -161,7 +161,7 @@ func TestMemoMatchesDirect(t *testing.T) {
 // Concurrent calls with the same inputs compute once.
 func TestMemoComputesOnceConcurrently(t *testing.T) {
 	f := newMemoFixture(t, 8)
-	m := threshold.NewMemo(64)
+	m := threshold.NewMemo(1024)
 	items := make([]threshold.DecryptItem, len(f.ids))
 	for j := range items {
 		items[j] = threshold.DecryptItem{Key: f.keys[j], Ciphertext: f.cts[j], Header: f.header}
