@@ -36,7 +36,7 @@ opening listing every join with "veil dkg open"; then every member runs
 any node, stores its new share encrypted beside its keyholder secrets, and
 consents. The chain registers the eon once t members consented.`,
 	}
-	cmd.AddCommand(newDKGJoinKeyCmd(), newDKGOpenCmd(), newDKGJoinCmd())
+	cmd.AddCommand(newDKGJoinKeyCmd(), newDKGOpenCmd(), newDKGJoinCmd(), newDKGStatusCmd())
 	return cmd
 }
 
@@ -303,5 +303,80 @@ qualified dealers, or the eon is not registered by the consent deadline.`,
 	f.Uint64Var(&eon, "eon", 0, "the eon the ceremony produces")
 	f.DurationVar(&timeout, "timeout", 0, "give up after this long (0: never)")
 	keys.register(f)
+	return cmd
+}
+
+func newDKGStatusCmd() *cobra.Command {
+	var (
+		node string
+		eon  uint64
+	)
+	cmd := &cobra.Command{
+		Use:   "status --node URL --eon N",
+		Short: "Show eon N's latest ceremony: members, deadlines, and what each member has posted",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			nodes, err := decrypt.NewCeremonyNodes(nil, node)
+			if err != nil {
+				return err
+			}
+			first, err := nodes.ListDKGMessages(cmd.Context(), eon, 0)
+			if err != nil {
+				return err
+			}
+			o, err := ordering.ParseDKGOpening(first.Opening)
+			if err != nil {
+				return err
+			}
+			// posted[member] lists the kinds on chain, in order.
+			posted := make([][]string, len(o.Members)+1)
+			v := first
+			for from := uint32(0); ; {
+				for _, e := range v.Entries {
+					from = e.Index + 1
+					if len(e.Tx) == 0 {
+						continue
+					}
+					switch e.Tx[0] {
+					case ordering.SysTxDKGMessage:
+						if m, err := dkg.ParseMessage(e.Tx[1:]); err == nil && m.Sender() <= len(o.Members) {
+							posted[m.Sender()] = append(posted[m.Sender()], fmt.Sprintf("%v@%d", m.Type(), e.Height))
+						}
+					case ordering.SysTxDKGConsent:
+						if c, err := ordering.ParseDKGConsent(e.Tx); err == nil && c.Member <= len(o.Members) {
+							posted[c.Member] = append(posted[c.Member], fmt.Sprintf("consent@%d", e.Height))
+						}
+					}
+				}
+				if from >= v.Count || len(v.Entries) == 0 {
+					break
+				}
+				if v, err = nodes.ListDKGMessages(cmd.Context(), eon, from); err != nil {
+					return err
+				}
+			}
+			out := cmd.OutOrStdout()
+			state := "running"
+			switch {
+			case first.Registered:
+				state = "eon registered"
+			case first.CommittedHeight > o.Deadline(first.OpenedHeight, 4):
+				state = "ended without a registration"
+			}
+			fmt.Fprintf(out, "eon %d ceremony, session %d: %d members, t = %d, opened at height %d; committed height %d: %s\n",
+				o.Eon, o.Session, len(o.Members), o.Threshold, first.OpenedHeight, first.CommittedHeight, state)
+			for k, name := range []string{"deals", "responses", "justifications", "consents"} {
+				fmt.Fprintf(out, "  %s until height %d\n", name, o.Deadline(first.OpenedHeight, k+1))
+			}
+			fmt.Fprintf(out, "  activation height %d\n", first.ActivationHeight)
+			for i := 1; i <= len(o.Members); i++ {
+				fmt.Fprintf(out, "  member %d (%x…): %s\n", i, o.Members[i-1].SigningKey()[:6], strings.Join(posted[i], " "))
+			}
+			return nil
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&node, "node", "http://127.0.0.1:26670", "API base URL of a node")
+	f.Uint64Var(&eon, "eon", 0, "the eon")
 	return cmd
 }

@@ -69,6 +69,12 @@ func TestDKGCommands(t *testing.T) {
 	if err != nil || got.Eon() != 2 || got.Member() != 1 {
 		t.Fatalf("stored share: %v %v", got, err)
 	}
+	status := run("dkg", "status", "--node", d.APIURL(), "--eon", "2")
+	for _, want := range []string{"eon registered", "member 1 (", "deal@", "consent@"} {
+		if !strings.Contains(status, want) {
+			t.Fatalf("status lacks %q:\n%s", want, status)
+		}
+	}
 	next, ok, err := d.Network.Nodes[0].App().NextEon()
 	if err != nil || !ok || next.ID != 2 {
 		t.Fatalf("next eon %+v %v %v", next, ok, err)
