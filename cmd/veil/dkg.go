@@ -284,7 +284,7 @@ qualified dealers, or the eon is not registered by the consent deadline.`,
 			res, err := decrypt.RunCeremony(ctx, decrypt.CeremonyConfig{
 				ChainID: s.ChainID, Eon: eon, MemberKey: s.MemberKey, Client: c,
 				Progress: func(line string) { fmt.Fprintf(out, "%s  %s\n", time.Now().UTC().Format("15:04:05"), line) },
-				Store: func(r *dkg.Result) error { return storeShare(path, key, s, r) },
+				Store:    func(r *dkg.Result) error { return storeShare(path, key, s, r) },
 			})
 			if errors.Is(err, context.DeadlineExceeded) {
 				return fmt.Errorf("eon %d's ceremony did not finish within --timeout %v", eon, timeout)
