@@ -102,6 +102,9 @@ type dkgTx struct {
 func checkDKGTx(g getter, st committed, height int64, tx []byte) (*dkgTx, error) {
 	switch tx[0] {
 	case SysTxDKGOpen:
+		if err := checkOpeningApprovals(g, st.chain.ChainID, height, tx); err != nil {
+			return nil, err
+		}
 		o, err := ParseDKGOpening(tx)
 		if err != nil {
 			return nil, err
@@ -219,17 +222,18 @@ func checkDKGConsent(g getter, st committed, height int64, tx []byte) (*dkgTx, e
 	if want := o.Activation(c.Opened, st.params); r.ActivationHeight != want {
 		return nil, fmt.Errorf("%w: consent to activation height %d, the ceremony's is %d", ErrDKGMessage, r.ActivationHeight, want)
 	}
-	if _, err := r.EonPublicKey(); err != nil {
-		return nil, fmt.Errorf("%w: %w", ErrDKGMessage, err)
-	}
 	if !ed25519.Verify(keys[cs.Member-1], r.signedBytes(st.chain.ChainID, roleConsent), cs.Signature) {
 		return nil, fmt.Errorf("%w: member %d's consent does not verify under its member key", ErrDKGSignature, cs.Member)
+	}
+	if err := checkFirst(g, o, dkgKindConsent, cs.Member, tx, "consent"); err != nil {
+		return nil, err
 	}
 	if err := stillOpen(g, c, height, dkgPhases); err != nil {
 		return nil, err
 	}
-	if err := checkFirst(g, o, dkgKindConsent, cs.Member, tx, "consent"); err != nil {
-		return nil, err
+	// Last: the consistency check of the key costs the most.
+	if _, err := r.EonPublicKey(); err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrDKGMessage, err)
 	}
 	// Consents so far to the same body; this one may complete t.
 	body := sha256.Sum256(r.body())

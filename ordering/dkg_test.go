@@ -311,6 +311,13 @@ func TestDKGOpeningRejects(t *testing.T) {
 			o.Approve(testChain, 2, d.keys[0])
 		}), "member 2 does not verify"},
 		{"phase too long", reopen(func(o *DKGOpening) { o.PhaseBlocks = MaxDKGPhaseBlocks + 1 }), "phase of"},
+		{"undecodable key, unapproved", func() []byte {
+			// Approvals are checked before any key is decoded.
+			body := len(d.openTx) - 2 - 66*len(d.open.Approvals)
+			b := append(bytes.Clone(d.openTx[:body]), 0, 0)
+			b[dkgOpenHeader+5] ^= 0xff
+			return b
+		}(), "0 approvals from eon 1"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
