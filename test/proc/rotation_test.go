@@ -1,6 +1,7 @@
 package proc_test
 
 import (
+	"fmt"
 	"testing"
 	"time"
 
@@ -17,24 +18,34 @@ import (
 // at its height. Nothing is lost or delivered twice, everything decrypts
 // soft and firm, and every firm root on both sides of the switch carries
 // the signature of the eon active at its height.
+//
+// VEIL_HEAVY=1 rotates three times, a different keyholder down each time.
 func TestRotationKeyholderDown(t *testing.T) {
 	start := time.Now()
+	rounds := 1
+	if heavy() {
+		rounds = 3
+	}
 	n := proc.Start(t, proc.Config{})
 	var sent proc.Sent
 	load := n.StartLoad(0, rate, &sent)
 	n.WaitBlocks(0, 2)
-	n.StopKeyholder(3)
-	rot := n.NewEon(0, 3)
-	t.Logf("eon %d registered, current from height %d", rot.Eon, rot.Activation)
-	n.WaitHeight(0, uint64(rot.Activation)+3)
-	n.SaveEonShare(3, rot.Shares[3])
-	n.StartKeyholder(3)
-	n.WaitLog(n.Keyholder(3), "also member 4 of eon 2")
-	n.WaitBlocks(0, 3)
+	var last proc.Rotation
+	for r := range rounds {
+		down := (n.Validators() - 1 - r) % n.Validators()
+		n.StopKeyholder(down)
+		last = n.NewEon(0, down)
+		t.Logf("eon %d registered, current from height %d; keyholder %d down", last.Eon, last.Activation, down)
+		n.WaitHeight(0, uint64(last.Activation)+3)
+		n.SaveEonShare(down, last.Shares[down])
+		n.StartKeyholder(down)
+		n.WaitLog(n.Keyholder(down), fmt.Sprintf("also member %d of eon %d", down+1, last.Eon))
+		n.WaitBlocks(0, 3)
+	}
 	load.Stop()
 	r := n.Check(&sent)
-	if r.Height < uint64(rot.Activation) {
-		t.Fatalf("checked up to height %d, before the switch at %d", r.Height, rot.Activation)
+	if r.Height < uint64(last.Activation) {
+		t.Fatalf("checked up to height %d, before the switch at %d", r.Height, last.Activation)
 	}
 	logReport(t, r, start)
 }
