@@ -473,7 +473,7 @@ func ParseDKGConsent(b []byte) (*DKGConsent, error) {
 	full = append(full, make([]byte, n*ed25519.SignatureSize+2)...)
 	reg, err := ParseEonRegistration(full)
 	if err != nil {
-		return nil, fmt.Errorf("%w: consent body: %w", ErrDKGMessage, err)
+		return nil, fmt.Errorf("%w: consent body: %v", ErrDKGMessage, err)
 	}
 	c := &DKGConsent{
 		Member:       int(binary.BigEndian.Uint16(b[1:])),

@@ -152,7 +152,7 @@ func stillOpen(g getter, c DKGCeremony, height int64, phase int) error {
 func checkDKGMessage(g getter, st committed, height int64, tx []byte) (*dkgTx, error) {
 	m, err := dkg.ParseMessage(tx[1:])
 	if err != nil {
-		return nil, fmt.Errorf("%w: %w", ErrDKGMessage, err)
+		return nil, fmt.Errorf("%w: %v", ErrDKGMessage, err)
 	}
 	c, err := findCeremony(g, m.Eon())
 	if err != nil {
@@ -233,7 +233,7 @@ func checkDKGConsent(g getter, st committed, height int64, tx []byte) (*dkgTx, e
 	}
 	// Last: the consistency check of the key costs the most.
 	if _, err := r.EonPublicKey(); err != nil {
-		return nil, fmt.Errorf("%w: %w", ErrDKGMessage, err)
+		return nil, fmt.Errorf("%w: %v", ErrDKGMessage, err)
 	}
 	// Consents so far to the same body; this one may complete t.
 	body := sha256.Sum256(r.body())

@@ -454,3 +454,32 @@ func TestDKGTxsBeforeEnvelopes(t *testing.T) {
 		t.Fatalf("proposal with room: %d txs", len(got))
 	}
 }
+
+// FuzzCheckDKGTx: CheckTx of any ceremony transaction against a chain
+// with a ceremony open never panics, and refuses what it refuses with a
+// DKG error.
+func FuzzCheckDKGTx(f *testing.F) {
+	d := newDKGWorld(f, 3, 2)
+	deals := d.start()
+	_, c1 := rotationWorld(f)
+	reg := registration(f, dealCommittee(f, 2, 2, 3, 21), c1, 9, 1, 2)
+	consent, err := NewDKGConsent(testChain, reg, 1, d.keys[0])
+	if err != nil {
+		f.Fatal(err)
+	}
+	var seeds [][]byte
+	for _, tx := range [][]byte{d.openTx, deals[0], consent} {
+		seeds = append(seeds, dkgSeeds(tx, 24)...)
+	}
+	writeSeeds(f, "FuzzCheckDKGTx", seeds)
+	f.Fuzz(func(t *testing.T, tx []byte) {
+		if !isDKGTx(tx) {
+			return
+		}
+		err := checkTx(t, d.a, tx, false)
+		if err != nil && !errors.Is(err, ErrDKGCeremony) && !errors.Is(err, ErrDKGMessage) && !errors.Is(err, ErrDKGDuplicate) &&
+			!errors.Is(err, ErrDKGLate) && !errors.Is(err, ErrDKGSignature) && !errors.Is(err, ErrDKGNotMember) {
+			t.Fatalf("refused with %v", err)
+		}
+	})
+}
