@@ -64,8 +64,19 @@
 // hands the solutions to the node's proposals (ordering.EscapeSource),
 // which record them in a 0xF2 transaction.
 //
+// # DKG ceremony
+//
+// RunCeremony runs one member's side of an eon's DKG ceremony over the
+// chain (ordering/dkg.go) through any node's KeyholderService
+// (CeremonyNodes): it derives the member's DKG key from its member key
+// (CeremonyKey), deals, feeds the committed log to a threshold/dkg
+// Participant in chain order, closes each phase at its deadline height,
+// hands the result to the caller to store, consents, and waits for the
+// chain to register the eon. CeremonyService is the node side: the
+// Service plus SubmitDKGMessage (into the mempool through CheckTx) and
+// ListDKGMessages (the committed log).
+//
 // # Not yet here
 //
-// The networked DKG ceremony (`veil dkg`) and eon rotation are later
-// work; solutions from nodes that are not validators have no way in yet.
+// Solutions from nodes that are not validators have no way in yet.
 package decrypt

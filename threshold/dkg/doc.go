@@ -42,6 +42,8 @@
 //     messages to the chain) or a reliable broadcast (Bracha's echo
 //     protocol) gives this; relaying point to point does not, because a
 //     member closes a phase as soon as it has one message from everyone.
+//     ordering's DKG ceremony posts the messages to the chain, and
+//     decrypt.RunCeremony drives a Participant from the chain's log.
 //     Handle reports a second, different message from a sender as
 //     ErrEquivocation, but keeps the first.
 //   - Timeliness: every honest member's message reaches every honest member
