@@ -371,7 +371,7 @@ func (r *ceremonyRun) step(ctx context.Context) error {
 				return err
 			}
 		}
-		if r.fed >= v.Count {
+		if r.fed >= v.Count || len(v.Entries) == 0 {
 			break
 		}
 	}
