@@ -371,8 +371,13 @@ func (r *ceremonyRun) step(ctx context.Context) error {
 				return err
 			}
 		}
-		if r.fed >= v.Count || len(v.Entries) == 0 {
+		if r.fed >= v.Count {
 			break
+		}
+		if len(v.Entries) == 0 {
+			// The node has not served the whole log: close no phase on
+			// part of it; read again at the next poll.
+			return nil
 		}
 	}
 	for ph := r.p.Phase(); ph < dkg.PhaseDone; ph = r.p.Phase() {
