@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"connectrpc.com/connect"
+	cmttypes "github.com/cometbft/cometbft/types"
 	"github.com/ethereum/go-ethereum/common"
 
 	"github.com/veilseq/veil/api"
@@ -183,7 +184,11 @@ type Report struct {
 //   - every validator's feed serves, at every height and for every demo
 //     rollup, a verified soft batch and a firm batch with the same batch
 //     root, its firm proof checked against the genesis validators and
-//     its committee signature against the eon key;
+//     its committee signature against the key of the eon active at that
+//     height;
+//   - every subscription Start opened (each node, each demo rollup,
+//     soft and firm, from height 1, reconnecting across the node's
+//     restarts) yielded every height once, in order, with that root;
 //   - each leg of an accepted envelope is in its rollup's feed exactly
 //     once, and the feed holds nothing else: no leg twice, none that was
 //     not sent (a submission whose answer never came, as when Stop cut it
@@ -252,6 +257,7 @@ func (n *Net) Check(sent *Sent, nodes ...int) Report {
 
 	// The feeds: same batch roots everywhere, each leg once.
 	seen := map[string]int64{}
+	roots := map[uint64][]common.Hash{} // by rollup, index height-1
 	for _, r := range devnet.DemoRollups {
 		for h := int64(1); h <= int64(top); h++ {
 			var want common.Hash
@@ -282,6 +288,7 @@ func (n *Net) Check(sent *Sent, nodes ...int) Report {
 					continue
 				}
 				want = b.Root
+				roots[r.ID] = append(roots[r.ID], b.Root)
 				for _, l := range b.Legs {
 					if at, dup := seen[string(l.Data)]; dup {
 						t.Fatalf("rollup %d: leg %q delivered twice: heights %d and %d", r.ID, l.Data, at, h)
@@ -299,7 +306,81 @@ func (n *Net) Check(sent *Sent, nodes ...int) Report {
 			t.Fatalf("leg %q never delivered in heights 1..%d", d, top)
 		}
 	}
+	n.checkSubscribers(roots, int64(top))
 	return Report{Envelopes: envelopes, Legs: len(seen), Height: top}
+}
+
+// subscriber is one SDK subscription to a node's feed, open from Start
+// on across the node's restarts, recording the batches it yields.
+type subscriber struct {
+	node   int
+	rollup uint64
+	level  api.DecryptionLevel
+
+	mu      sync.Mutex
+	batches []*client.Batch
+	err     error
+}
+
+// subscribe opens a subscription at each level to every rollup on every
+// node, from height 1, until the test ends.
+func (n *Net) subscribe(vals *cmttypes.ValidatorSet, chainID string) {
+	ctx, cancel := context.WithCancel(context.Background())
+	var wg sync.WaitGroup
+	n.t.Cleanup(func() { cancel(); wg.Wait() })
+	for i, c := range n.clients {
+		for _, r := range devnet.DemoRollups {
+			for _, level := range []api.DecryptionLevel{api.LevelSoft, api.LevelFirm} {
+				s := &subscriber{node: i, rollup: r.ID, level: level}
+				n.subs = append(n.subs, s)
+				wg.Go(func() {
+					for b, err := range c.Subscribe(ctx, r.ID, 1, level, client.WithTrust(vals, chainID), client.WithRetryDelay(50*time.Millisecond, time.Second)) {
+						s.mu.Lock()
+						if err != nil {
+							s.err = err
+						} else {
+							s.batches = append(s.batches, b)
+						}
+						s.mu.Unlock()
+					}
+				})
+			}
+		}
+	}
+}
+
+// checkSubscribers waits until every subscription has yielded heights
+// 1..top and checks that each yielded every height once, in order, with
+// the root the nodes serve.
+func (n *Net) checkSubscribers(roots map[uint64][]common.Hash, top int64) {
+	n.t.Helper()
+	deadline := time.Now().Add(readyTimeout)
+	for _, s := range n.subs {
+		for {
+			s.mu.Lock()
+			got, err := int64(len(s.batches)), s.err
+			s.mu.Unlock()
+			if err != nil {
+				n.t.Fatalf("node%d: %v subscription to rollup %d: %v", s.node, s.level, s.rollup, err)
+			}
+			if got >= top {
+				break
+			}
+			if time.Now().After(deadline) {
+				n.t.Fatalf("node%d: %v subscription to rollup %d yielded %d of %d heights", s.node, s.level, s.rollup, got, top)
+			}
+			time.Sleep(50 * time.Millisecond)
+		}
+		s.mu.Lock()
+		for k, b := range s.batches[:top] {
+			if b.Height != int64(k+1) || b.Root != roots[s.rollup][k] || b.Level != s.level {
+				s.mu.Unlock()
+				n.t.Fatalf("node%d: %v subscription to rollup %d: batch %d is %v height %d root %s, want height %d root %s",
+					s.node, s.level, s.rollup, k, b.Level, b.Height, b.Root, k+1, roots[s.rollup][k])
+			}
+		}
+		s.mu.Unlock()
+	}
 }
 
 // batch fetches a batch, waiting while the node has not reached the

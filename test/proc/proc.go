@@ -76,6 +76,7 @@ type Net struct {
 
 	eonMu sync.Mutex
 	eons  map[uint64]eonKey // every eon seen, by id
+	subs  []*subscriber
 }
 
 // Start writes a network into a temporary directory, starts every
@@ -131,6 +132,11 @@ func Start(t testing.TB, cfg Config) *Net {
 		n.WaitHeight(i, 2)
 	}
 	n.eonKeys(context.Background(), 0) // the genesis eon, for Check after a rotation
+	vals, chainID, err := client.LoadGenesisValidators(filepath.Join(n.Home(0), "config", "genesis.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	n.subscribe(vals, chainID)
 	for _, k := range n.keyholders {
 		k.start(t)
 	}
