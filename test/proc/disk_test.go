@@ -24,6 +24,12 @@ import (
 // Each time, once the space is freed, the node restarts from its data
 // directory and catches up; at the end every node has the same blocks
 // and batches, and nothing accepted is lost or delivered twice.
+//
+// A data directory turning read-only mid-run is not staged here: Linux
+// refuses to remount a file system read-only while the node holds files
+// on it open for writing. The guard's read-only check is tested in
+// cmd/veil (TestDiskGuardReadOnly), and a read-only home at start in
+// TestNodeStartBadHome.
 func TestDiskFull(t *testing.T) {
 	start := time.Now()
 	n := proc.Start(t, proc.Config{})
