@@ -36,8 +36,11 @@ func newDevnetCmd() *cobra.Command {
 		Use:   "devnet",
 		Short: "Run a whole veil network on this machine",
 		Long: `devnet runs n validators in one process on loopback, with the committee's
-eon key from a DKG among them, the wallet API on the first validator, and a
-demo wallet sending encrypted transactions to two demo rollups. It prints a
+first eon key from a DKG among them in this process, the wallet API on the
+first validator, and a demo wallet sending encrypted transactions to two
+demo rollups. Every --rotate-every blocks the members run a DKG ceremony
+on chain over the nodes' KeyholderService (what veil dkg does between
+operators) and the network switches to the new eon. It prints a
 status line every second; Ctrl-C stops it cleanly. Run it again to resume
 from its directory, or pass --reset to start over.
 
@@ -125,7 +128,7 @@ JSON-RPC endpoint (e.g. geth --dev) and pays with the key in --l1-key;
 	f.BoolVar(&noDemo, "no-demo", false, "send no demo traffic")
 	f.BoolVar(&noLedger, "no-rollups", false, "run no example token ledgers on the demo rollups")
 	f.StringVar(&logLevel, "log-level", "warn", "log level: debug, info, warn, error")
-	f.Int64Var(&rotate, "rotate-every", 0, "register a new eon (in-process DKG among the members) every N blocks; 0: never")
+	f.Int64Var(&rotate, "rotate-every", 400, "hand the committee over to a new eon every N blocks, through a DKG ceremony on chain among the members (veil dkg's protocol); 0: never")
 	f.Uint64Var(&cfg.EscapeHatchBlocks, "escape-hatch-blocks", 0,
 		"give a new network the time-lock escape hatch with this K (devnet parameters, T = 2^18); 0: none")
 	f.StringVar(&l1.endpoint, "l1", devnet.L1Simulated, "L1 to settle on: simulated, none, or a JSON-RPC URL")

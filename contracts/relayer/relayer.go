@@ -347,7 +347,11 @@ func (r *Relayer) send(ctx context.Context, data []byte, gas uint64) (*types.Rec
 			msg := strings.ToLower(err.Error())
 			switch {
 			case strings.Contains(msg, "nonce too low"), strings.Contains(msg, "nonce too high"):
-				r.synced = false // another sender used the key; re-read the nonce
+				// Another sender used the key (veil devnet registers
+				// new eons with it): re-read the nonce and send again.
+				r.synced = false
+				r.cfg.Logger.Info("relayer: nonce taken by another sender of the key; re-reading it", "nonce", r.nonce, "err", err)
+				continue
 			case strings.Contains(msg, "already known"):
 				sent = append(sent, tx.Hash())
 			case strings.Contains(msg, "underpriced"):
