@@ -359,6 +359,7 @@ func (a *App) CheckTx(_ context.Context, req *abci.CheckTxRequest) (*abci.CheckT
 			// CometBFT drops the envelope, and the Pool already has.
 			a.pooled.remove(hash)
 			a.forgetStamps(hash)
+			a.noteGone(hash, req.Tx)
 		}
 		return checkTxResponse(err), nil
 	}
@@ -453,6 +454,11 @@ func (a *App) PrepareProposal(ctx context.Context, req *abci.PrepareProposalRequ
 	if err != nil {
 		return nil, err
 	}
+	var judge map[ShortID]FairStatus
+	if fb != nil && fb.ev != nil {
+		judge = fb.ev.Judge()
+		cands = append(cands, a.goneCandidates(fb.ev, judge, cands)...)
+	}
 	prop := Proposal{Height: req.Height, Time: req.Time, Candidates: cands, LastCommit: req.LocalLastCommit}
 	if fb != nil {
 		prop.Evidence = fb.ev
@@ -486,7 +492,23 @@ func (a *App) PrepareProposal(ctx context.Context, req *abci.PrepareProposalRequ
 		kept = append(kept, c)
 		used += size
 	}
-	txs, err := a.finishFair(fb, st, req, prop, kept)
+	var skipped [][]byte
+	if judge != nil {
+		sizes := func(k []Candidate) (n int64) {
+			for _, c := range k {
+				n += protoTxSize(len(c.Tx))
+			}
+			return n
+		}
+		base := used - sizes(kept)
+		kept, skipped, err = a.fenceBlock(st, req.Height, fb.ev, judge, ordered, kept,
+			func(k []Candidate) int64 { return maxBytes - base - sizes(k) })
+		if err != nil {
+			return nil, err
+		}
+		used = base + sizes(kept)
+	}
+	txs, err := a.finishFair(fb, st, req, prop, kept, skipped)
 	if err != nil {
 		return nil, err
 	}
@@ -531,7 +553,7 @@ func (a *App) ProcessProposal(_ context.Context, req *abci.ProcessProposalReques
 		// the wrong state; rejecting costs a round, an error would halt.
 		return reject("state not at the previous height", "err", err)
 	}
-	fb, omitted, err := a.processFair(st, req)
+	fb, emb, err := a.processFair(st, req)
 	if err != nil {
 		if errors.Is(err, ErrInternal) {
 			return nil, err
@@ -539,7 +561,10 @@ func (a *App) ProcessProposal(_ context.Context, req *abci.ProcessProposalReques
 		return reject("invalid vote extensions", "err", err)
 	}
 	ex := newBlockExec(dbGetter{a.db}, st, req.Height)
-	block := Block{Height: req.Height, Time: req.Time, Txs: make([]Candidate, 0, len(req.Txs)), Omitted: omitted}
+	block := Block{Height: req.Height, Time: req.Time, Txs: make([]Candidate, 0, len(req.Txs))}
+	if emb != nil {
+		block.Omitted = emb.Omitted
+	}
 	var used, envBytes int64
 	for i, tx := range req.Txs {
 		if used += protoTxSize(len(tx)); used > int64(st.params.MaxBlockBytes) {
@@ -571,6 +596,14 @@ func (a *App) ProcessProposal(_ context.Context, req *abci.ProcessProposalReques
 	if fb != nil {
 		block.Evidence = fb.ev
 		block.Room = hasRoom(st.params, len(block.Txs), envBytes)
+		if emb != nil && len(emb.Skipped) > 0 {
+			if block.Skipped, err = a.checkSkipped(ex, emb.Skipped); err != nil {
+				if errors.Is(err, ErrInternal) {
+					return nil, err
+				}
+				return reject("invalid skipped envelope", "err", err)
+			}
+		}
 	}
 	if err := a.rule.Verify(block); err != nil {
 		return reject("order not allowed", "err", err)

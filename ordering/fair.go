@@ -42,6 +42,9 @@ import (
 //     b: a blocker that honest validators saw before x may still get an
 //     earlier fair time, so x waits for it.
 //   - A block holds ready envelopes only, sorted canonically (fairSort).
+//   - Fence: a block that leaves out a ready, quorum-eligible envelope x
+//     holds no envelope with a fair time later than x's, unless it shows
+//     x can no longer be included (Block.Skipped). See fence.go.
 
 // ShortIDSize is the length of a short id. 6 bytes keep a report at 7–8
 // bytes (1,000 new envelopes: about 7 KB); see ShortID for collisions.
@@ -255,7 +258,8 @@ func fairSort(cs []Candidate, ev *Evidence, st map[ShortID]FairStatus) []Candida
 // in canonical order; Arrange puts the envelopes the builder kept back
 // into canonical order (the builder may drop some, which changes
 // effective keys); Verify accepts a block iff every envelope is ready,
-// the order is canonical, and the declared omissions are exact.
+// the order is canonical, the declared omissions are exact, and no
+// envelope lies past the fence (Fence).
 type FairOrder struct{}
 
 var (
@@ -312,8 +316,37 @@ func (FairOrder) Omissions(ev *Evidence, txs []Candidate, room bool) []ShortID {
 	return out
 }
 
+// Fence returns the latest fair time an envelope of a block that leaves
+// out ready envelopes may have: the earliest fair time among the ready,
+// quorum-eligible envelopes not in txs and not skipped (shown to be no
+// longer includable). A block's envelopes must all lie at or before it,
+// so whatever a proposer leaves out — declared omitted, or for lack of
+// room — no envelope seen after it is ordered ahead of it. Backstopped
+// envelopes do not fence: the one validator that holds them includes
+// them in its turn, and nobody else can. ok is false when nothing fences.
+func (FairOrder) Fence(ev *Evidence, st map[ShortID]FairStatus, txs []Candidate, skipped []ShortID) (fence int64, ok bool) {
+	if ev == nil {
+		return 0, false
+	}
+	out := make(map[ShortID]bool, len(txs)+len(skipped))
+	for _, c := range txs {
+		out[ShortIDOf(c.Hash)] = true
+	}
+	for _, id := range skipped {
+		out[id] = true
+	}
+	for id, s := range st {
+		if s.Ready && !s.Backstop && !out[id] && (!ok || s.Time < fence) {
+			fence, ok = s.Time, true
+		}
+	}
+	return fence, ok
+}
+
 // Errors of FairOrder.Verify.
 var (
+	ErrOvertake   = errors.New("ordering: envelope ordered ahead of a ready envelope the block leaves out")
+	ErrSkipped    = errors.New("ordering: invalid skipped envelope")
 	ErrNotReady   = errors.New("ordering: envelope not ready for fair ordering")
 	ErrUnfair     = errors.New("ordering: envelopes not in fair order")
 	ErrOmission   = errors.New("ordering: ready envelope omitted without declaration")
@@ -343,6 +376,25 @@ func (r FairOrder) Verify(b Block) error {
 	omit := r.Omissions(b.Evidence, b.Txs, b.Room)
 	if !slices.Equal(omit, b.Omitted) {
 		return fmt.Errorf("%w: declared %d, want %d", ErrOmission, len(b.Omitted), len(omit))
+	}
+	in := make(map[ShortID]bool, len(b.Txs))
+	for _, c := range b.Txs {
+		in[ShortIDOf(c.Hash)] = true
+	}
+	for i, id := range b.Skipped {
+		switch s := st[id]; {
+		case i > 0 && bytes.Compare(b.Skipped[i-1][:], id[:]) >= 0:
+			return fmt.Errorf("%w: ids not strictly ascending", ErrSkipped)
+		case !s.Ready || s.Backstop || in[id]:
+			return fmt.Errorf("%w: %x is not a ready envelope the block leaves out", ErrSkipped, id[:])
+		}
+	}
+	if fence, ok := r.Fence(b.Evidence, st, b.Txs, b.Skipped); ok {
+		for i, c := range b.Txs {
+			if t := st[ShortIDOf(c.Hash)].Time; t > fence {
+				return fmt.Errorf("%w: index %d has fair time %d, a ready envelope left out %d", ErrOvertake, i, t, fence)
+			}
+		}
 	}
 	return nil
 }

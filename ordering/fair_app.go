@@ -20,6 +20,7 @@ type fairApp struct {
 	self  []byte
 	clock func() time.Time
 	rep   reporter
+	gone  goneCache // envelopes re-checks dropped, for the fence (fence.go)
 }
 
 // fairRule marks FairOrder and rules that embed it.
@@ -83,7 +84,7 @@ func (a *App) prepareFair(st committed, req *abci.PrepareProposalRequest) (*fair
 
 // finishFair arranges the envelopes the builder kept and puts the 0xF0
 // transaction in front.
-func (a *App) finishFair(fb *fairBlock, st committed, req *abci.PrepareProposalRequest, p Proposal, kept []Candidate) ([][]byte, error) {
+func (a *App) finishFair(fb *fairBlock, st committed, req *abci.PrepareProposalRequest, p Proposal, kept []Candidate, skipped [][]byte) ([][]byte, error) {
 	if ar, ok := a.rule.(Arranger); ok {
 		kept = ar.Arrange(p, kept)
 	}
@@ -100,6 +101,7 @@ func (a *App) finishFair(fb *fairBlock, st committed, req *abci.PrepareProposalR
 		e := EmbeddedExtensions{
 			Commit:  req.LocalLastCommit,
 			Omitted: FairOrder{}.Omissions(fb.ev, kept, hasRoom(st.params, len(kept), envBytes)),
+			Skipped: skipped,
 		}
 		sys, err := e.Marshal()
 		if err != nil {
@@ -112,22 +114,21 @@ func (a *App) finishFair(fb *fairBlock, st committed, req *abci.PrepareProposalR
 
 // processFair checks a proposal's 0xF0 transaction and derives its
 // evidence.
-func (a *App) processFair(st committed, req *abci.ProcessProposalRequest) (*fairBlock, []ShortID, error) {
+func (a *App) processFair(st committed, req *abci.ProcessProposalRequest) (*fairBlock, *EmbeddedExtensions, error) {
 	sys, err := a.embedded(st, req.Height, req.Txs)
 	if err != nil || a.fair == nil {
 		return nil, nil, err
 	}
 	var commit *abci.ExtendedCommitInfo
-	var omitted []ShortID
+	e := &EmbeddedExtensions{}
 	if sys != nil {
-		e, err := ParseEmbeddedExtensions(sys)
-		if err != nil {
+		if e, err = ParseEmbeddedExtensions(sys); err != nil {
 			return nil, nil, err
 		}
-		commit, omitted = &e.Commit, e.Omitted
+		commit = &e.Commit
 	}
 	fb, err := a.evidence(st, req.Height, req.Time, commit, false)
-	return fb, omitted, err
+	return fb, e, err
 }
 
 // finalizeFair derives a decided block's evidence. The block passed

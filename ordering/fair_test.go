@@ -235,10 +235,15 @@ func TestFairOrderAndVerify(t *testing.T) {
 	if err := r.Verify(Block{Txs: got, Evidence: ev}); err != nil {
 		t.Fatalf("canonical block: %v", err)
 	}
-	// A subset in canonical order verifies too.
+	// A prefix of the canonical order verifies too (a full block); a
+	// subset that leaves out an earlier envelope does not: its later
+	// envelopes would be ordered ahead of it (the fence).
+	if err := r.Verify(Block{Txs: got[:4], Evidence: ev}); err != nil {
+		t.Errorf("prefix: %v", err)
+	}
 	sub := []Candidate{got[1], got[3], got[4]}
-	if err := r.Verify(Block{Txs: sub, Evidence: ev}); err != nil {
-		t.Errorf("subset: %v", err)
+	if err := r.Verify(Block{Txs: sub, Evidence: ev}); !errors.Is(err, ErrOvertake) {
+		t.Errorf("subset past a left-out envelope: %v, want ErrOvertake", err)
 	}
 	rev := slices.Clone(got)
 	slices.Reverse(rev)
@@ -258,14 +263,56 @@ func TestFairOrderAndVerify(t *testing.T) {
 	if err := r.Verify(Block{Txs: without, Evidence: ev, Room: true}); !errors.Is(err, ErrOmission) {
 		t.Errorf("undeclared omission: %v, want ErrOmission", err)
 	}
-	if err := r.Verify(Block{Txs: without, Evidence: ev, Room: true, Omitted: []ShortID{sid('b')}}); err != nil {
-		t.Errorf("declared omission: %v", err)
+	// Declaring b omitted does not let the block order c and a (seen
+	// after b) ahead of it: the declared-omission sandwich.
+	if err := r.Verify(Block{Txs: without, Evidence: ev, Room: true, Omitted: []ShortID{sid('b')}}); !errors.Is(err, ErrOvertake) {
+		t.Errorf("declared omission with later envelopes: %v, want ErrOvertake", err)
+	}
+	// Leaving b out, a block may hold what was seen before it, declaring
+	// the rest omitted...
+	before := got[:3]
+	if err := r.Verify(Block{Txs: before, Evidence: ev, Room: true, Omitted: []ShortID{sid('a'), sid('b'), sid('c')}}); err != nil {
+		t.Errorf("declared omission, earlier envelopes only: %v", err)
+	}
+	// ...or step over b by showing it can no longer be included.
+	if err := r.Verify(Block{Txs: without, Evidence: ev, Room: true, Omitted: []ShortID{sid('b')}, Skipped: []ShortID{sid('b')}}); err != nil {
+		t.Errorf("b skipped: %v", err)
+	}
+	for name, skipped := range map[string][]ShortID{
+		"not ready":    {sid('x')},
+		"included":     {sid('c')},
+		"out of order": {sid('b'), sid('a')},
+	} {
+		if err := r.Verify(Block{Txs: without, Evidence: ev, Room: true, Omitted: []ShortID{sid('b')}, Skipped: skipped}); !errors.Is(err, ErrSkipped) {
+			t.Errorf("skipped %s: %v, want ErrSkipped", name, err)
+		}
 	}
 	if err := r.Verify(Block{Txs: without, Evidence: ev, Room: false, Omitted: []ShortID{sid('b')}}); !errors.Is(err, ErrOmission) {
 		t.Errorf("declaration without room: %v, want ErrOmission", err)
 	}
 	if err := r.Verify(Block{Txs: got}); !errors.Is(err, ErrNoEvidence) {
 		t.Errorf("no evidence: %v", err)
+	}
+}
+
+// A backstopped envelope left out fences nothing: only the validator
+// that holds it can include it.
+func TestFenceIgnoresBackstop(t *testing.T) {
+	ev := &Evidence{Height: 20, Powers: []int64{1, 1, 1, 1}, Seed: []byte("seed"), Seen: map[ShortID]*Sighting{
+		sid('k'): sighting(1, 50, no, no, no),
+		sid('b'): sighting(19, 200, 200, 200, no),
+	}}
+	st := ev.Judge()
+	if !st[sid('k')].Backstop || !st[sid('k')].Ready || !st[sid('b')].Ready {
+		t.Fatalf("statuses %+v", st)
+	}
+	r := FairOrder{}
+	blk := Block{Txs: []Candidate{fairCand('b', 2, 0)}, Evidence: ev, Room: true, Omitted: []ShortID{sid('k')}}
+	if err := r.Verify(blk); err != nil {
+		t.Fatalf("backstopped envelope left out: %v", err)
+	}
+	if _, ok := r.Fence(ev, st, blk.Txs, nil); ok {
+		t.Fatal("a backstopped envelope fences")
 	}
 }
 
@@ -298,6 +345,41 @@ func TestFairSortCanonical(t *testing.T) {
 			t.Fatalf("sender %x: nonce %d after %d", c.Envelope.Sender[:1], c.Envelope.Nonce, n)
 		}
 		last[c.Envelope.Sender] = int64(c.Envelope.Nonce)
+	}
+}
+
+func TestEmbeddedExtensionsSkippedCodec(t *testing.T) {
+	e := EmbeddedExtensions{Omitted: []ShortID{sid('a')}, Skipped: [][]byte{{1, 2}, {3}}}
+	b, err := e.Marshal()
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := ParseEmbeddedExtensions(b)
+	if err != nil || len(got.Skipped) != 2 || !bytes.Equal(got.Skipped[0], []byte{1, 2}) || !slices.Equal(got.Omitted, e.Omitted) {
+		t.Fatalf("round trip: %+v, %v", got, err)
+	}
+	// Without skipped envelopes the encoding is the one before they
+	// existed: no tail.
+	plain, _ := (&EmbeddedExtensions{Omitted: e.Omitted}).Marshal()
+	if !bytes.HasPrefix(b, plain) || len(b) == len(plain) {
+		t.Fatal("skipped tail does not follow the version-1 fields")
+	}
+	many := make([][]byte, MaxSkipped+1)
+	for i := range many {
+		many[i] = []byte{byte(i)}
+	}
+	tooMany, _ := (&EmbeddedExtensions{Skipped: many}).Marshal()
+	for name, bad := range map[string][]byte{
+		"zero count":    append(slices.Clone(plain), 0),
+		"empty entry":   append(slices.Clone(plain), 1, 0),
+		"truncated":     b[:len(b)-1],
+		"trailing":      append(slices.Clone(b), 7),
+		"too many":      tooMany,
+		"entry too big": append(slices.Clone(plain), 1, 0xff, 0xff, 0xff, 0x0f),
+	} {
+		if _, err := ParseEmbeddedExtensions(bad); !errors.Is(err, ErrVoteExtension) {
+			t.Errorf("%s: %v, want ErrVoteExtension", name, err)
+		}
 	}
 }
 
@@ -354,6 +436,11 @@ func FuzzEmbeddedExtensions(f *testing.F) {
 	e.Commit.Round = 2
 	good, _ := e.Marshal()
 	f.Add(good)
+	e.Skipped = [][]byte{{1, 2, 3}, bytes.Repeat([]byte{9}, 200)}
+	withSkipped, _ := e.Marshal()
+	f.Add(withSkipped)
+	f.Add(append(slices.Clone(good), 0))    // zero skipped: not canonical
+	f.Add(append(slices.Clone(good), 1, 0)) // an empty skipped envelope
 	f.Add([]byte{SysTxVoteExtensions, 1, 0, 0})
 	f.Add([]byte{SysTxVoteExtensions, 1, 2, 0x08, 0x01, 1, 'a', 0, 0, 0, 0, 0})
 	f.Fuzz(func(t *testing.T, b []byte) {

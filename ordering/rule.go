@@ -52,6 +52,11 @@ type Block struct {
 	// Room reports whether the block had room for more envelopes: fewer
 	// than max_block_txs and at most half of max_block_bytes used.
 	Room bool
+	// Skipped are ready envelopes the block left out and showed (their
+	// bytes in its 0xF0 transaction, checked by the App against the state
+	// the block leaves) can no longer be included: a replaced or spent
+	// nonce, an expiry passed. They do not fence the block (FairOrder).
+	Skipped []ShortID
 }
 
 // Rule is the ordering rule: which pending envelopes a block tries, in

@@ -8,6 +8,8 @@ import (
 	"math"
 
 	abci "github.com/cometbft/cometbft/abci/types"
+
+	"github.com/veilseq/veil/mempool"
 )
 
 // Vote extension format, version 1: a validator's first-seen reports of
@@ -126,12 +128,25 @@ func uvarint(b []byte) (uint64, []byte, error) {
 //	uvarint  length ‖ abci.ExtendedCommitInfo (protobuf): the proposer's
 //	         LocalLastCommit, extension signatures included
 //	uvarint  m ‖ m short ids, strictly ascending
+//	optional, present only when k ≥ 1:
+//	uvarint  k (1..MaxSkipped) ‖ k × (uvarint n ‖ n bytes: an envelope as
+//	         submitted), in strictly ascending order of short id
+//
+// The optional tail is the block's skipped envelopes (Block.Skipped): ready
+// envelopes it leaves out because they can no longer be included, with
+// the bytes that let every validator check so.
 const sysTxExtVersion = 1
+
+// MaxSkipped bounds the skipped envelopes one 0xF0 transaction carries.
+const MaxSkipped = 16
 
 // EmbeddedExtensions is a decoded 0xF0 system transaction.
 type EmbeddedExtensions struct {
 	Commit  abci.ExtendedCommitInfo
 	Omitted []ShortID
+	// Skipped are envelopes (as submitted) the block shows can no longer
+	// be included; see Block.Skipped.
+	Skipped [][]byte
 }
 
 // Marshal encodes e as a 0xF0 system transaction.
@@ -148,7 +163,45 @@ func (e *EmbeddedExtensions) Marshal() ([]byte, error) {
 	for _, id := range e.Omitted {
 		b = append(b, id[:]...)
 	}
+	if len(e.Skipped) > 0 {
+		b = binary.AppendUvarint(b, uint64(len(e.Skipped)))
+		for _, env := range e.Skipped {
+			b = binary.AppendUvarint(b, uint64(len(env)))
+			b = append(b, env...)
+		}
+	}
 	return b, nil
+}
+
+// parseSkipped decodes the optional skipped-envelope tail of a 0xF0
+// transaction: empty, or k ≥ 1 length-prefixed envelopes filling it.
+// The App checks the envelopes themselves.
+func parseSkipped(b []byte) ([][]byte, error) {
+	if len(b) == 0 {
+		return nil, nil
+	}
+	k, b, err := uvarint(b)
+	if err != nil {
+		return nil, err
+	}
+	if k == 0 || k > MaxSkipped {
+		return nil, fmt.Errorf("%w: %d skipped envelopes, want 1..%d", ErrVoteExtension, k, MaxSkipped)
+	}
+	out := make([][]byte, k)
+	for i := range out {
+		var n uint64
+		if n, b, err = uvarint(b); err != nil {
+			return nil, err
+		}
+		if n == 0 || n > mempool.MaxEnvelopeSize || n > uint64(len(b)) {
+			return nil, fmt.Errorf("%w: skipped envelope %d of %d bytes", ErrVoteExtension, i, n)
+		}
+		out[i], b = b[:n:n], b[n:]
+	}
+	if len(b) != 0 {
+		return nil, fmt.Errorf("%w: %d trailing bytes", ErrVoteExtension, len(b))
+	}
+	return out, nil
 }
 
 // ParseEmbeddedExtensions decodes a 0xF0 system transaction. It checks
@@ -177,8 +230,13 @@ func ParseEmbeddedExtensions(b []byte) (*EmbeddedExtensions, error) {
 	if err != nil {
 		return nil, err
 	}
-	if m > uint64(len(rest))/ShortIDSize || uint64(len(rest)) != m*ShortIDSize {
+	if m > uint64(len(rest))/ShortIDSize {
 		return nil, fmt.Errorf("%w: omitted list length", ErrVoteExtension)
+	}
+	tail := rest[m*ShortIDSize:]
+	rest = rest[:m*ShortIDSize]
+	if e.Skipped, err = parseSkipped(tail); err != nil {
+		return nil, err
 	}
 	if m > 0 {
 		e.Omitted = make([]ShortID, m)

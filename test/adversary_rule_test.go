@@ -3,7 +3,7 @@ package test
 import (
 	"bytes"
 	"context"
-	"os"
+	"errors"
 	"slices"
 	"testing"
 	"time"
@@ -15,28 +15,17 @@ import (
 	"github.com/veilseq/veil/ordering"
 )
 
-// knownGap reports a protocol gap a test has demonstrated: the test is
-// skipped with the explanation, or fails when VEIL_KNOWN_GAPS is set (so
-// a fix can be checked, and the gap cannot be forgotten in a -v run).
-func knownGap(t *testing.T, format string, args ...any) {
-	t.Helper()
-	if os.Getenv("VEIL_KNOWN_GAPS") != "" {
-		t.Fatalf("KNOWN GAP: "+format, args...)
-	}
-	t.Skipf("KNOWN GAP (VEIL_KNOWN_GAPS=1 fails here): "+format, args...)
-}
-
 // TestDeclaredOmissionCannotOrderLaterEnvelopeFirst checks the
 // fair-ordering guarantee against a proposer that declares the victim
 // omitted: every validator saw the victim a before any saw the
 // adversary's b, both are ready, and the proposer's block holds b and
 // declares a omitted. Declared omission is allowed (the proposer may not
-// hold a), and a then heads the next block; but b commits a height
-// before a, which is the order the guarantee ("a is not ordered after
-// b", architecture.md) rules out. FairOrder.Verify accepts this block
-// today, so an adversarial proposer that can tell which envelope to
-// delay (its metadata: sender, rollups, size) places its own later
-// envelope ahead of it on each of its turns.
+// hold a), but then the block may hold nothing seen after a (the fence):
+// otherwise b would commit a height before a, the order the guarantee
+// ("a is not ordered after b", architecture.md) rules out, and an
+// adversarial proposer that can tell which envelope to delay (from its
+// metadata: sender, rollups, size) would put its own later envelope
+// ahead of it on each of its turns.
 func TestDeclaredOmissionCannotOrderLaterEnvelopeFirst(t *testing.T) {
 	victim := ordering.Candidate{Hash: mempool.Hash{0xaa, 1}, Envelope: &mempool.Envelope{Sender: common.Address{0xa1}}}
 	front := ordering.Candidate{Hash: mempool.Hash{0xbb, 2}, Envelope: &mempool.Envelope{Sender: common.Address{0x3a}}}
@@ -63,20 +52,22 @@ func TestDeclaredOmissionCannotOrderLaterEnvelopeFirst(t *testing.T) {
 	// Declared omission of the victim, with the later envelope included.
 	err := rule.Verify(ordering.Block{Height: 10, Txs: []ordering.Candidate{front}, Evidence: ev, Room: true,
 		Omitted: []ordering.ShortID{ordering.ShortIDOf(victim.Hash)}})
-	if err == nil {
-		knownGap(t, "FairOrder.Verify accepts a block that includes b (fair time %d) and declares the earlier ready a (fair time %d) omitted; "+
-			"b then commits a height before a", st[ordering.ShortIDOf(front.Hash)].Time, st[ordering.ShortIDOf(victim.Hash)].Time)
+	if !errors.Is(err, ordering.ErrOvertake) {
+		t.Fatalf("a block that includes b (fair time %d) and declares the earlier ready a (fair time %d) omitted: %v, want ErrOvertake",
+			st[ordering.ShortIDOf(front.Hash)].Time, st[ordering.ShortIDOf(victim.Hash)].Time, err)
+	}
+	// The victim left out, declared, with nothing after it: allowed.
+	if err := rule.Verify(ordering.Block{Height: 10, Evidence: ev, Room: true,
+		Omitted: []ordering.ShortID{ordering.ShortIDOf(victim.Hash), ordering.ShortIDOf(front.Hash)}}); err != nil {
+		t.Fatalf("a block leaving both out, declared: %v", err)
 	}
 }
 
-// TestAdversaryDeclaredOmissionSandwich runs the gap above end to end:
-// the adversary's proposal that holds a victim takes the victim (and its
-// own sale) out and declares them omitted, keeping its own buy. If
-// honest validators accept that block, the buy commits a height before
-// the victim and the victim pays the sandwiched price; the test then
-// reports the gap (knownGap). Once the rule rejects such blocks it
-// checks what TestAdversarialValidatorCannotSandwich checks of order and
-// price.
+// TestAdversaryDeclaredOmissionSandwich runs the attack above end to
+// end: the adversary's proposal that holds a victim takes the victim (and
+// its own sale) out and declares them omitted, keeping its own buy.
+// Honest validators reject that block (the fence), and the test checks
+// what TestAdversarialValidatorCannotSandwich checks of order and price.
 func TestAdversaryDeclaredOmissionSandwich(t *testing.T) {
 	const adv = 3
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
@@ -111,8 +102,8 @@ func TestAdversaryDeclaredOmissionSandwich(t *testing.T) {
 		t.Logf("round %d: attack at height %d, honest verdicts %v; victim %d/%d, buy %d/%d; victim paid %d, %d without the adversary",
 			i, at.height, verdicts, vr.Height, vr.Index, fr.Height, fr.Index, got.Out, want)
 		if before(fr, vr) {
-			knownGap(t, "a proposer that declares the victim omitted put its own later buy ahead of it: buy at %d/%d, victim at %d/%d; the victim paid %d instead of %d",
-				fr.Height, fr.Index, vr.Height, vr.Index, got.Out, want)
+			t.Fatalf("round %d: a proposer that declares the victim omitted put its own later buy ahead of it: buy at %d/%d, victim at %d/%d; the victim paid %d instead of %d",
+				i, fr.Height, fr.Index, vr.Height, vr.Index, got.Out, want)
 		}
 		if slices.Contains(verdicts, true) || got.Out != want {
 			t.Fatalf("round %d: honest verdicts %v, victim paid %d, want %d", i, verdicts, got.Out, want)
