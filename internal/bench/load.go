@@ -208,6 +208,7 @@ func (l *Load) Step(ctx context.Context, sc StepConfig) (*Step, error) {
 	// to back, so stalls do not lower the offered rate.
 	W := len(queues)
 	work0 := readWork(l.t.Devnet)
+	mBusy0, mTotal0 := machineCPU()
 	cpu0 := processCPU()
 	start := time.Now()
 	o.begin(start)
@@ -276,6 +277,7 @@ wait:
 		o.waitDecrypted(dctx)
 	}
 	cpu1, cpuEnd := processCPU(), time.Now()
+	mBusy1, mTotal1 := machineCPU()
 	work1 := readWork(l.t.Devnet)
 	s := o.summarize(start, end, lastCommit)
 	s.OfferedRate = sc.Rate
@@ -288,6 +290,7 @@ wait:
 	if s.Committed > 0 && l.t.Devnet != nil { // a remote node's CPU is not this process's
 		s.CPUPerTxUS = (cpu1 - cpu0).Seconds() * 1e6 / float64(s.Committed)
 		s.CPUCores = (cpu1 - cpu0).Seconds() / cpuEnd.Sub(start).Seconds()
+		s.MachineCores = machineCores(mBusy0, mTotal0, mBusy1, mTotal1, runtime.NumCPU())
 		if !l.t.Plain {
 			s.Work = work1.perTx(work0, s.Committed)
 		}

@@ -61,6 +61,10 @@ type Step struct {
 	// Meaningful when the whole network runs in this process.
 	CPUPerTxUS float64 `json:"cpu_per_tx_us"`
 	CPUCores   float64 `json:"cpu_cores"`
+	// MachineCores is the cores the whole machine kept busy over the
+	// same window (/proc/stat; 0 where unavailable): MachineCores −
+	// CPUCores is what other processes took.
+	MachineCores float64 `json:"machine_cores"`
 	// VoteExtBytesPerBlock and VoteExtBytesPerTx are the bytes of the
 	// blocks' 0xF0 system transactions (vote extensions and their
 	// signatures), per block and per committed envelope (devnet only).
@@ -246,7 +250,7 @@ func (r *Report) WriteMarkdown(w io.Writer) error {
 		fmt.Fprintf(&b, "Devnet: %d validators, %d keyholders (t = %d), timeout_commit %.0f ms, %d wallets, steps of %.0f s.\n\n",
 			r.Validators, r.Validators, r.Threshold, r.BlockIntervalMS, r.Wallets, r.StepS)
 	}
-	b.WriteString("| mode | offered/s (achieved) | committed/s steady (overall) | txs/block | submit→commit p50/p90/p99 ms | submit→soft | submit→firm | commit→soft | commit→firm | CPU/tx µs | cores busy | vote ext B/block (B/tx) | soft tip lag | keeps up |\n")
+	b.WriteString("| mode | offered/s (achieved) | committed/s steady (overall) | txs/block | submit→commit p50/p90/p99 ms | submit→soft | submit→firm | commit→soft | commit→firm | CPU/tx µs | cores busy (machine) | vote ext B/block (B/tx) | soft tip lag | keeps up |\n")
 	b.WriteString("|---|---:|---:|---:|---|---|---|---|---|---:|---:|---:|---:|---|\n")
 	for _, run := range []*Series{&r.Encrypted, r.Plaintext} {
 		if run == nil {
@@ -261,10 +265,10 @@ func (r *Report) WriteMarkdown(w io.Writer) error {
 			if run.Mode != "plaintext" {
 				lag = fmt.Sprint(s.CommitTipAtEnd - s.SoftTipAtEnd)
 			}
-			fmt.Fprintf(&b, "| %s%s | %s | %.0f (%.0f) | %.1f | %s | %s | %s | %s | %s | %.0f | %.2f | %.0f (%.1f) | %s | %s |\n",
+			fmt.Fprintf(&b, "| %s%s | %s | %.0f (%.0f) | %.1f | %s | %s | %s | %s | %s | %.0f | %.2f (%.2f) | %.0f (%.1f) | %s | %s |\n",
 				run.Mode, mark, rate(s), s.CommittedPerSec, s.OverallPerSec, s.MeanBlockTxs, pct(s.SubmitToCommit),
 				pct(s.SubmitToSoft), pct(s.SubmitToFirm), pct(s.CommitToSoft), pct(s.CommitToFirm),
-				s.CPUPerTxUS, s.CPUCores, s.VoteExtBytesPerBlock, s.VoteExtBytesPerTx, lag, yes(s.KeepsUp))
+				s.CPUPerTxUS, s.CPUCores, s.MachineCores, s.VoteExtBytesPerBlock, s.VoteExtBytesPerTx, lag, yes(s.KeepsUp))
 		}
 	}
 	b.WriteString("\n")
@@ -293,6 +297,10 @@ func (r *Report) WriteMarkdown(w io.Writer) error {
 		if r.Bound != nil {
 			fmt.Fprintf(&b, ", %.2f of the bound (≥ 0.8: %s; CPU share %.2f × CPU efficiency %.2f), %.2f of the as-built bound",
 				r.ToBound, yes(r.Checks.AtLeast08OfBound), r.CPUShare, r.CPUEfficiency, r.ToAsBuilt)
+			if enc.MachineCores > 0 {
+				fmt.Fprintf(&b, " (the machine kept %.2f of %d cores busy in that step, other processes %.2f)",
+					enc.MachineCores, r.Bound.Cores, max(0, enc.MachineCores-enc.CPUCores))
+			}
 		}
 		if r.Plaintext != nil {
 			fmt.Fprintf(&b, "; encrypted/plaintext ratio %.2f", r.Ratio)

@@ -28,3 +28,21 @@ func TestSaturated(t *testing.T) {
 		}
 	}
 }
+
+// The machine's CPU counters read and advance; the cores busy between
+// two readings lie within the machine's cores.
+func TestMachineCores(t *testing.T) {
+	b0, t0 := machineCPU()
+	if t0 == 0 {
+		t.Skip("no /proc/stat")
+	}
+	x := 0
+	for i := range 20_000_000 {
+		x += i
+	}
+	_ = x
+	b1, t1 := machineCPU()
+	if c := machineCores(b0, t0, b1, t1, 2); c < 0 || c > 2 || b1 < b0 || t1 < t0 {
+		t.Fatalf("busy %d→%d, total %d→%d, cores %v", b0, b1, t0, t1, c)
+	}
+}

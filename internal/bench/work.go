@@ -1,6 +1,10 @@
 package bench
 
 import (
+	"os"
+	"strconv"
+	"strings"
+
 	"github.com/veilseq/veil/internal/devnet"
 	"github.com/veilseq/veil/threshold"
 )
@@ -65,4 +69,38 @@ func (w1 workCounters) perTx(w0 workCounters, committed int) *Work {
 			hit(m1.Aggregations, m0.Aggregations) + hit(m1.Decryptions, m0.Decryptions) +
 			hit(m1.Keys, m0.Keys) + hit(m1.KeyChecks, m0.KeyChecks)) / n,
 	}
+}
+
+// machineCPU reads the machine's busy and total CPU time so far, in clock
+// ticks summed over its cores (/proc/stat); zeros where unavailable.
+func machineCPU() (busy, total uint64) {
+	b, err := os.ReadFile("/proc/stat")
+	if err != nil {
+		return 0, 0
+	}
+	line, _, _ := strings.Cut(string(b), "\n")
+	f := strings.Fields(line)
+	if len(f) < 5 || f[0] != "cpu" {
+		return 0, 0
+	}
+	for i, s := range f[1:] {
+		v, err := strconv.ParseUint(s, 10, 64)
+		if err != nil {
+			return 0, 0
+		}
+		total += v
+		if i != 3 && i != 4 { // idle, iowait
+			busy += v
+		}
+	}
+	return busy, total
+}
+
+// machineCores is the cores the whole machine kept busy between two
+// machineCPU readings, of cores.
+func machineCores(busy0, total0, busy1, total1 uint64, cores int) float64 {
+	if total1 <= total0 {
+		return 0
+	}
+	return float64(busy1-busy0) / float64(total1-total0) * float64(cores)
 }
