@@ -6,7 +6,6 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -341,21 +340,8 @@ func dkgSeeds(valid []byte, header int) [][]byte {
 }
 
 func writeSeeds(f *testing.F, name string, seeds [][]byte) {
-	for _, s := range seeds {
-		f.Add(s)
-	}
-	if *rewriteDKGCorpus {
-		var entries [][][]byte
-		for _, s := range seeds {
-			entries = append(entries, [][]byte{s})
-		}
-		if err := fuzzcorpus.Write(".", name, entries...); err != nil {
-			f.Fatal(err)
-		}
-	}
-	if files, _ := filepath.Glob("testdata/fuzz/" + name + "/*"); len(files) == 0 {
-		f.Fatalf("no seed corpus: run go test -run %s -rewrite-dkg-corpus", name)
-	}
+	f.Helper()
+	fuzzcorpus.Seed(f, name, *rewriteDKGCorpus, "rewrite-dkg-corpus", seeds...)
 }
 
 // FuzzParseDKGOpening: parsing never panics, and an opening that parses

@@ -2,7 +2,6 @@ package ordering
 
 import (
 	"bytes"
-	"path/filepath"
 	"testing"
 
 	dbm "github.com/cometbft/cometbft-db"
@@ -135,19 +134,5 @@ func knownFixture(tb testing.TB, w *world, txs [][]byte) (full, known *App, src 
 // corpus under -rewrite-keyrecord-corpus, and requires the corpus.
 func keyRecordSeeds(f *testing.F, name string, seeds ...[]byte) {
 	f.Helper()
-	for _, s := range seeds {
-		f.Add(s)
-	}
-	if *rewriteKeyRecordCorpus {
-		var entries [][][]byte
-		for _, s := range seeds {
-			entries = append(entries, [][]byte{s})
-		}
-		if err := fuzzcorpus.Write(".", name, entries...); err != nil {
-			f.Fatal(err)
-		}
-	}
-	if files, _ := filepath.Glob("testdata/fuzz/" + name + "/*"); len(files) == 0 {
-		f.Fatalf("no seed corpus in testdata/fuzz/%s: run go test -run %s -rewrite-keyrecord-corpus", name, name)
-	}
+	fuzzcorpus.Seed(f, name, *rewriteKeyRecordCorpus, "rewrite-keyrecord-corpus", seeds...)
 }

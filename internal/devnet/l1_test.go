@@ -42,31 +42,10 @@ func TestDevnetSettlesOnSimulatedL1(t *testing.T) {
 	defer cancel()
 	var mu sync.Mutex
 	var posts []relayer.Posted
-	d, err := devnet.Start(ctx, devnet.Config{
-		Dir:           t.TempDir(),
-		Validators:    4,
-		Wallets:       2,
-		APIAddr:       "127.0.0.1:0",
-		TimeoutCommit: 200 * time.Millisecond,
-		API:           server.Config{IPRate: -1, SenderRate: -1},
-		L1: devnet.L1Config{
-			Endpoint:  devnet.L1Simulated,
-			BlockTime: 50 * time.Millisecond,
-			Poll:      50 * time.Millisecond,
-			OnPosted: func(p relayer.Posted) {
-				mu.Lock()
-				defer mu.Unlock()
-				posts = append(posts, p)
-			},
-		},
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		if err := d.Stop(); err != nil {
-			t.Errorf("stop: %v", err)
-		}
+	d := startSettling(t, ctx, 2, func(p relayer.Posted) {
+		mu.Lock()
+		defer mu.Unlock()
+		posts = append(posts, p)
 	})
 	l1 := d.L1()
 	if l1 == nil || !l1.Simulated() {
@@ -348,31 +327,10 @@ func TestDevnetRegistersRotatedEonOnL1(t *testing.T) {
 	defer cancel()
 	var mu sync.Mutex
 	var last uint64 // highest height posted
-	d, err := devnet.Start(ctx, devnet.Config{
-		Dir:           t.TempDir(),
-		Validators:    4,
-		Wallets:       1,
-		APIAddr:       "127.0.0.1:0",
-		TimeoutCommit: 200 * time.Millisecond,
-		API:           server.Config{IPRate: -1, SenderRate: -1},
-		L1: devnet.L1Config{
-			Endpoint:  devnet.L1Simulated,
-			BlockTime: 50 * time.Millisecond,
-			Poll:      50 * time.Millisecond,
-			OnPosted: func(p relayer.Posted) {
-				mu.Lock()
-				defer mu.Unlock()
-				last = max(last, p.To)
-			},
-		},
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		if err := d.Stop(); err != nil {
-			t.Errorf("stop: %v", err)
-		}
+	d := startSettling(t, ctx, 1, func(p relayer.Posted) {
+		mu.Lock()
+		defer mu.Unlock()
+		last = max(last, p.To)
 	})
 	rot, err := d.Rotate(ctx)
 	if err != nil {
@@ -414,4 +372,33 @@ func pause(ctx context.Context, t *testing.T, what string) {
 		t.Fatalf("waiting for %s: %v", what, ctx.Err())
 	case <-time.After(50 * time.Millisecond):
 	}
+}
+
+// startSettling starts a 4-validator devnet that settles on a simulated
+// L1 with fast L1 blocks and polling, reporting each post to onPosted.
+func startSettling(t *testing.T, ctx context.Context, wallets int, onPosted func(relayer.Posted)) *devnet.Devnet {
+	t.Helper()
+	d, err := devnet.Start(ctx, devnet.Config{
+		Dir:           t.TempDir(),
+		Validators:    4,
+		Wallets:       wallets,
+		APIAddr:       "127.0.0.1:0",
+		TimeoutCommit: 200 * time.Millisecond,
+		API:           server.Config{IPRate: -1, SenderRate: -1},
+		L1: devnet.L1Config{
+			Endpoint:  devnet.L1Simulated,
+			BlockTime: 50 * time.Millisecond,
+			Poll:      50 * time.Millisecond,
+			OnPosted:  onPosted,
+		},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		if err := d.Stop(); err != nil {
+			t.Errorf("stop: %v", err)
+		}
+	})
+	return d
 }
