@@ -96,6 +96,17 @@ func NewPool(cfg PoolConfig) *Pool {
 // mempool (CometBFT drops them at its next re-check, where Recheck reports
 // ErrEvicted).
 func (p *Pool) Admit(env *Envelope, st State) (evicted []Hash, err error) {
+	envs, err := p.AdmitEvicting(env, st)
+	for _, e := range envs {
+		evicted = append(evicted, e.Hash())
+	}
+	return evicted, err
+}
+
+// AdmitEvicting is Admit returning the evicted envelopes themselves, for
+// a caller that keeps what it dropped (the ordering App: a replaced
+// envelope the chain still accepts may be one a block must include).
+func (p *Pool) AdmitEvicting(env *Envelope, st State) (evicted []*Envelope, err error) {
 	if err := checkStatic(env, st); err != nil {
 		return nil, err
 	}
@@ -158,11 +169,11 @@ func (p *Pool) Admit(env *Envelope, st State) (evicted []Hash, err error) {
 
 	if replaced != nil {
 		p.remove(replaced, true)
-		evicted = append(evicted, replaced.hash)
+		evicted = append(evicted, replaced.env)
 	}
 	for _, v := range victims {
 		p.remove(v, true)
-		evicted = append(evicted, v.hash)
+		evicted = append(evicted, v.env)
 	}
 	p.seq++
 	e := &poolEntry{hash: hash, env: env, size: size, seq: p.seq}

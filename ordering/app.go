@@ -378,12 +378,17 @@ func (a *App) CheckTx(_ context.Context, req *abci.CheckTxRequest) (*abci.CheckT
 	if err != nil {
 		return checkTxResponse(err), nil
 	}
-	var evicted []mempool.Hash
+	var evictedEnvs []*mempool.Envelope
 	err = a.withCommittedView(func(v *view) error {
 		var err error
-		evicted, err = a.pool.Admit(env, v)
+		evictedEnvs, err = a.pool.AdmitEvicting(env, v)
 		return err
 	})
+	evicted := make([]mempool.Hash, len(evictedEnvs))
+	for i, e := range evictedEnvs {
+		evicted[i] = e.Hash()
+		a.noteGone(evicted[i], e.Encode())
+	}
 	if err == nil {
 		if a.fair != nil {
 			a.fair.rep.stamp(hash, a.fair.clock())

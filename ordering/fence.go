@@ -25,11 +25,12 @@ import (
 // the sender's later nonces cannot be in the block without it.
 //
 // A proposer usually holds such an envelope: it was in its mempool until
-// the re-check that followed the commit which made it invalid, and the
-// App keeps the bytes of what re-checks drop (goneCache) for a while.
+// the re-check that followed the commit which made it invalid, or until a
+// replacement evicted it, and the App keeps the bytes of what re-checks
+// drop and admissions evict (goneCache) for a while.
 
-// goneCache keeps the bytes of envelopes the mempool's re-check dropped,
-// by short id, so a proposer can show them skipped (or include one that
+// goneCache keeps the bytes of envelopes the mempool's re-check dropped
+// or an admission evicted, by short id, so a proposer can show them skipped (or include one that
 // was only evicted by a replacement and is valid on chain). Bounded in
 // entries and bytes; the oldest go first.
 type goneCache struct {
@@ -70,7 +71,8 @@ func (g *goneCache) get(id ShortID) []byte {
 	return g.byID[id]
 }
 
-// noteGone remembers an envelope a re-check dropped.
+// noteGone remembers an envelope a re-check dropped or an admission
+// evicted.
 func (a *App) noteGone(hash mempool.Hash, tx []byte) {
 	if a.fair != nil && !IsSystemTx(tx) {
 		a.fair.gone.add(ShortIDOf(hash), tx)

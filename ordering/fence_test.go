@@ -95,3 +95,38 @@ func TestFenceStepsOverSpentEnvelope(t *testing.T) {
 		t.Fatalf("committed %d envelopes, want X and L", len(got))
 	}
 }
+
+// TestFenceIncludesReplacedEnvelope: X is reported by every validator,
+// then a fee bump Y (same sender and nonce) evicts it from this node's
+// mempool. The chain still accepts X and it was seen first, so the
+// proposer includes X from the App's cache of evicted envelopes, and
+// shows Y, which the block makes unincludable, as skipped; L follows.
+func TestFenceIncludesReplacedEnvelope(t *testing.T) {
+	c := newFairChain(t, 2)
+	X, Y, L := c.w.tx(0, 0, 10), c.w.tx(0, 0, 20), c.w.tx(1, 0, 10)
+	c.step(abci.ExtendedCommitInfo{})
+	for _, tx := range [][]byte{X, Y, L} {
+		if err := checkTx(t, c.app, tx, false); err != nil {
+			t.Fatal(err)
+		}
+	}
+	e := ext(X, ms(10), Y, ms(20), L, ms(30))
+	// CometBFT dropped X with the eviction: only Y and L are offered.
+	txs := c.prepare(c.commit(1, e, e, e, e), Y, L)
+	var envs [][]byte
+	for _, tx := range txs {
+		if !IsSystemTx(tx) {
+			envs = append(envs, tx)
+		}
+	}
+	if len(envs) != 2 || !slices.Equal(envs[0], X) || !slices.Equal(envs[1], L) {
+		t.Fatalf("block holds %d envelopes, want X (from the cache) and L", len(envs))
+	}
+	emb, err := ParseEmbeddedExtensions(txs[0])
+	if err != nil || len(emb.Skipped) != 1 || !slices.Equal(emb.Skipped[0], Y) {
+		t.Fatalf("skipped %v (%v), want Y", emb, err)
+	}
+	if !c.process(txs) {
+		t.Fatal("proposal rejected")
+	}
+}
