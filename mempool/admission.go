@@ -116,7 +116,7 @@ func checkStatic(env *Envelope, st State) error {
 		return fmt.Errorf("%w: fee %d, the minimum is %d", ErrFeeTooLow, env.Fee, rules.MinFee)
 	}
 	if st.IdentityUsed(env.IdentityKey()) {
-		return fmt.Errorf("%w: an included envelope already used this identity prefix (draw a fresh random prefix)", ErrDuplicate)
+		return fmt.Errorf("%w: an included envelope already used this identity prefix (resending an envelope that was included: nothing more to do; a new envelope: seal it again, which draws a fresh prefix)", ErrDuplicate)
 	}
 	return nil
 }
