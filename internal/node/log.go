@@ -14,6 +14,9 @@ import (
 type cometLogger struct {
 	l   *slog.Logger
 	min slog.Level
+	// blocksync is set on the block-sync reactor's logger (module
+	// "blocksync"), whose routine peer timeouts are logged as errors.
+	blocksync bool
 }
 
 var _ cmtlog.Logger = cometLogger{}
@@ -23,10 +26,25 @@ func (c cometLogger) Info(msg string, kv ...any)  { c.log(slog.LevelInfo, msg, k
 func (c cometLogger) Error(msg string, kv ...any) { c.log(slog.LevelError, msg, kv) }
 
 func (c cometLogger) With(kv ...any) cmtlog.Logger {
-	return cometLogger{l: c.l.With(kv...), min: c.min}
+	bs := c.blocksync
+	for i := 0; i+1 < len(kv); i += 2 {
+		if k, ok := kv[i].(string); ok && k == "module" {
+			bs = kv[i+1] == "blocksync"
+		}
+	}
+	return cometLogger{l: c.l.With(kv...), min: c.min, blocksync: bs}
 }
 
 func (c cometLogger) log(level slog.Level, msg string, kv []any) {
+	// Block sync gives up on a peer that has not sent a requested block
+	// for 15 s, or sends too slowly, and logs it as an error
+	// ("SendTimeout"); it then drops the peer's requests and asks
+	// others. Validators that start together (a devnet, a new network)
+	// request heights nobody has yet and see it on every start while
+	// consensus runs fine, so it is logged at Info.
+	if c.blocksync && level == slog.LevelError && msg == "SendTimeout" {
+		level = slog.LevelInfo
+	}
 	if level < c.min || !c.l.Enabled(context.Background(), level) {
 		return
 	}
