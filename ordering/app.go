@@ -506,7 +506,7 @@ func (a *App) PrepareProposal(ctx context.Context, req *abci.PrepareProposalRequ
 			return n
 		}
 		base := used - sizes(kept)
-		kept, skipped, err = a.fenceBlock(st, req.Height, fb.ev, judge, ordered, kept,
+		kept, skipped, err = a.fenceBlock(st, req.Height, fb.ev, judge, ordered, kept, ex,
 			func(k []Candidate) int64 { return maxBytes - base - sizes(k) })
 		if err != nil {
 			return nil, err

@@ -124,25 +124,28 @@ func (b *blockExec) check(env *mempool.Envelope) error {
 // and drops the envelopes ordered after the earliest one left out that it
 // cannot show, executing what remains again (a drop can break a sender's
 // nonce run), until nothing more drops. kept is in the order it was
-// built; ordered is every candidate in the rule's order.
-func (a *App) fenceBlock(st committed, height int64, ev *Evidence, judge map[ShortID]FairStatus, ordered, kept []Candidate, budget func(kept []Candidate) int64) ([]Candidate, [][]byte, error) {
+// built and ex holds its execution; ordered is every candidate in the
+// rule's order.
+func (a *App) fenceBlock(st committed, height int64, ev *Evidence, judge map[ShortID]FairStatus, ordered, kept []Candidate, ex *blockExec, budget func(kept []Candidate) int64) ([]Candidate, [][]byte, error) {
 	byID := make(map[ShortID]Candidate, len(ordered))
 	for _, c := range ordered {
 		byID[ShortIDOf(c.Hash)] = c
 	}
 	for {
-		ex := newBlockExec(dbGetter{a.db}, st, height)
-		var now []Candidate
-		for _, c := range kept {
-			if err := ex.include(c, uint32(len(now))); err != nil {
-				if errors.Is(err, ErrInternal) {
-					return nil, nil, err
+		if ex == nil { // after a drop: execute what remains again
+			ex = newBlockExec(dbGetter{a.db}, st, height)
+			var now []Candidate
+			for _, c := range kept {
+				if err := ex.include(c, uint32(len(now))); err != nil {
+					if errors.Is(err, ErrInternal) {
+						return nil, nil, err
+					}
+					continue
 				}
-				continue
+				now = append(now, c)
 			}
-			now = append(now, c)
+			kept = now
 		}
-		kept = now
 		in := make(map[ShortID]bool, len(kept))
 		for _, c := range kept {
 			in[ShortIDOf(c.Hash)] = true
@@ -185,7 +188,7 @@ func (a *App) fenceBlock(st committed, height int64, ev *Evidence, judge map[Sho
 		if len(within) == len(kept) {
 			return kept, skipped, nil
 		}
-		kept = within
+		kept, ex = within, nil
 	}
 }
 
